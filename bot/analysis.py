@@ -1,0 +1,129 @@
+"""From a Rasa parse result to what the assistant needs to know: kind, scam type, urgency, confidence.
+
+Standard library only: the action server uses it on ``tracker.latest_message`` and the NLU evaluation uses it on
+``/model/parse`` results, so both read a message the same way.
+
+- ``kind`` follows the intent Rasa chose (that decides which rule fires), ignoring ``nlu_fallback``.
+- ``scam_type`` is the type with the largest probability mass, summing ``experience_X`` and ``question_X``
+  (an experience/question mix-up about the same scam must not hide the scam).
+- ``urgent``: the urgency classifier's verdict, or a high-recall cue in the words (see ``URGENT_CUES``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from bot.labels import FALLBACK_INTENT, Kind, ScamType, kind_of, scam_type_of
+
+#: Cues of a live situation: they make a message urgent whatever its kind.
+LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"还在(跟|和)?.{0,4}(通话|电话|视频|语音|线上)",
+        r"(电话|视频|语音).{0,4}(还)?没(有)?挂",
+        r"(正在|现在|马上|立刻|立即).{0,8}(转账|汇款|打款|转钱|付款|支付|转给|汇给|下载|共享屏幕|屏幕共享)",
+        r"(让|要|叫|逼)我.{0,6}(现在|马上|立刻|立即|赶紧|今天).{0,8}(转|汇|付|打款|交|买|下载|共享)",
+        r"(刚(刚|才)?|已经).{0,6}(转|汇|付|打|充|交)了",
+        r"(赎金|撕票|被绑|绑架了|绑了)",
+        r"(联系不上|打不通|失联|不回(消息|信息|微信))",
+        r"still on the (phone|line|call)",
+        r"(on|in) (a|the) (video )?call with (him|her|them)",
+        r"(hasn'?t|haven'?t|didn'?t|not) hung up",
+        r"(asking|telling|wants?|want|told|ordered|pushing) me to (\w+ ){0,3}(transfer|send|pay|wire|move|buy|withdraw)",
+        r"\b(right now|right away|immediately|within \d+ (minutes|hours))\b",
+        r"\bjust (sent|transferred|paid|wired|gave|moved|shared)\b",
+        r"\b(ransom|kidnapp?ed|held hostage)\b",
+        r"\b(can'?t|cannot|unable to) (reach|contact|get hold of) (him|her|my)",
+        r"\b(gone silent|not answering|isn'?t answering|not picking up|stopped replying)\b",
+    )
+)
+
+#: Cues of control or threat: they make an *experience* urgent.
+THREAT_CUES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"(威胁|恐吓|敲诈|勒索)",
+        r"(不让|不准|不许).{0,4}(走|离开|出去|回国|联系|告诉)",
+        r"(护照|证件).{0,4}(被)?(收|扣|拿)(走|了)",
+        r"(被|把我).{0,3}(关|扣|控制|看管)",
+        r"(一个人|独自).{0,8}(酒店|宾馆|房间)",
+        r"\b(threaten\w*|blackmail\w*|extort\w*)\b",
+        r"\b(took|taken|holding|kept) (my|his|her) passport\b",
+        r"\b(can'?t|cannot|not allowed to) (leave|go out|get out|tell)\b",
+        r"\b(isolat\w+|locked (in|up))\b",
+    )
+)
+
+
+def cue_urgency(text: str, kind: Kind) -> bool:
+    if any(p.search(text) for p in LIVE_CUES):
+        return True
+    return kind is Kind.EXPERIENCE and any(p.search(text) for p in THREAT_CUES)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str
+    intent: str | None
+    kind: Kind
+    scam_type: ScamType
+    urgent: bool
+    confidence: float
+    fallback: bool = False
+    urgent_model: float | None = None
+    scam_mass: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "scam_type": self.scam_type.value,
+            "urgent": self.urgent,
+            "confidence": round(self.confidence, 4),
+            "intent": self.intent,
+            "fallback": self.fallback,
+        }
+
+
+def analyse(parse: Mapping[str, Any]) -> Analysis:
+    """Read a Rasa parse result (``/model/parse`` output or ``tracker.latest_message``)."""
+    text = str(parse.get("text") or "")
+    intent = (parse.get("intent") or {}).get("name")
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+    fallback = intent == FALLBACK_INTENT
+    if not ranking and intent and not fallback:
+        ranking = [{"name": intent, "confidence": (parse.get("intent") or {}).get("confidence", 0.0)}]
+    top = ranking[0]["name"] if ranking else None
+
+    mass: dict[str, float] = {}
+    for entry in ranking:
+        scam = scam_type_of(entry.get("name")).value
+        mass[scam] = mass.get(scam, 0.0) + float(entry.get("confidence") or 0.0)
+    kind = kind_of(top)
+    if mass:
+        best = max(mass, key=lambda s: mass[s])
+        scam_type = ScamType(best)
+        confidence = mass[best]
+        # The intent Rasa chose can be of another scam type than the largest mass: keep kind and type coherent.
+        if scam_type is not ScamType.NONE and scam_type_of(top) is not scam_type:
+            kinds = {kind_of(e["name"]): e["confidence"] for e in ranking if scam_type_of(e["name"]) is scam_type}
+            kind = max(kinds, key=lambda k: kinds[k])
+    else:
+        scam_type, confidence = ScamType.NONE, 0.0
+
+    urgency = parse.get("urgency") or {}
+    model_says = bool(urgency.get("urgent"))
+    model_conf = urgency.get("confidence")
+    urgent = model_says or cue_urgency(text, kind)
+    return Analysis(
+        text=text,
+        intent=None if fallback else intent,
+        kind=kind,
+        scam_type=scam_type,
+        urgent=urgent,
+        confidence=min(1.0, confidence),
+        fallback=fallback,
+        urgent_model=float(model_conf) if model_conf is not None else None,
+        scam_mass=mass,
+    )

@@ -1,0 +1,46 @@
+"""Rasa's REST channel, with personal numbers masked before Rasa sees the message.
+
+Rasa stores every user message in its tracker and may log it; masking here, at the edge, means neither the NLU,
+the tracker store, the logs nor the action server ever hold a bank-card, ID, passport or phone number in clear.
+The URL stays ``/webhooks/rest/webhook``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Optional, Text
+
+import yaml
+from rasa.core.channels.rest import RestInput
+from sanic.request import Request
+
+from bot.privacy import mask, mask_obj
+
+HOTLINES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "hotlines.yml"
+
+
+@lru_cache(maxsize=1)
+def official_numbers() -> frozenset[str]:
+    """Every number in the hotline list: users quote them ("is 0300 123 2040 real?") and they are not personal."""
+    try:
+        data = yaml.safe_load(HOTLINES_FILE.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return frozenset()
+    contacts = [c for country in data.get("countries") or [] for c in country.get("contacts") or []]
+    contacts += list(data.get("consular") or [])
+    return frozenset(str(c["number"]) for c in contacts if isinstance(c, dict) and c.get("number"))
+
+
+class MaskedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        text = super()._extract_message(req)
+        return mask(text, keep=official_numbers()) if isinstance(text, str) else text
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        metadata = super().get_metadata(request)
+        return mask_obj(metadata) if metadata else metadata
