@@ -1,0 +1,139 @@
+"""Custom actions served by the rasa-sdk action server (``python -m rasa_sdk --actions bot.actions``).
+
+Each action is thin: it reads the tracker into a ``Context`` and an ``Analysis``, asks ``bot.teach`` for the reply,
+sends it and sets slots. The text it sees was masked by the Rasa channel before Rasa stored it.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABCMeta, abstractmethod
+from typing import Any, Callable
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import teach
+from bot.analysis import Analysis, analyse
+from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.labels import ScamType
+from bot.lang import Lang, Script, reply_language
+from bot.privacy import MaskingFilter
+from bot.teach import Context, Reply
+
+logger = logging.getLogger(__name__)
+logger.addFilter(MaskingFilter())
+
+KB: KnowledgeBase = load_knowledge()  # loaded once, when the action server imports this module
+
+
+def context_from(tracker: Tracker, lang: Lang) -> Context:
+    scam = tracker.get_slot("scam_type")
+    return Context(
+        lang=lang,
+        country=tracker.get_slot("country"),
+        scam_type=ScamType(scam) if scam in ScamType._value2member_map_ else None,
+        urgent=bool(tracker.get_slot("urgent")),
+        money_sent=tracker.get_slot("money_sent"),
+        on_the_line=tracker.get_slot("on_the_line"),
+        pending_question=tracker.get_slot("pending_question"),
+    )
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    for i, message in enumerate(reply.messages):
+        last = i == len(reply.messages) - 1
+        buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons] if last else []
+        dispatcher.utter_message(text=message, buttons=buttons)
+
+
+class TeachingAction(Action, metaclass=ABCMeta):
+    """Base: language, context, bad input; subclasses say what to reply in ``respond``.
+
+    Abstract, so the action server does not register it as an action of its own.
+    """
+
+    action_name = ""
+
+    def name(self) -> str:
+        return self.action_name
+
+    @abstractmethod
+    def respond(self, kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
+        """The reply to send."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        parse = tracker.latest_message or {}
+        text = str(parse.get("text") or "")
+        is_payload = text.startswith("/")  # a button press: keep the conversation's language
+        previous = tracker.get_slot("lang")
+        if is_payload:
+            lang, script = Lang(previous) if previous in ("zh", "en") else Lang.EN, Script.EN
+        else:
+            lang, script = reply_language(text, previous)
+        ctx = context_from(tracker, lang)
+        analysis = analyse(parse)
+        if not is_payload:
+            found = KB.find_country(text)
+            if found and found != "CN":  # "中国大使馆" names China but says nothing of where the user is
+                ctx = ctx.with_(country=found)
+        if analysis.urgent:
+            ctx = ctx.with_(urgent=True)
+
+        if not is_payload and script is Script.OTHER:
+            reply = teach.simple_reply("other_language", ctx, buttons=False)
+        elif not is_payload and script is Script.UNKNOWN:
+            if "[PHONE]" in text or any(ch.isdigit() for ch in text):
+                reply = teach.number_reply(KB, text, ctx)
+            else:
+                reply = teach.simple_reply("not_understood", ctx)
+        else:
+            reply = self.respond(KB, analysis, ctx)
+
+        send(dispatcher, reply)
+        slots = {"lang": lang.value, **reply.slots}
+        if ctx.country and "country" not in slots:
+            slots["country"] = ctx.country
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def _action(name: str, respond: Callable[[KnowledgeBase, Analysis, Context], Reply]) -> type[TeachingAction]:
+    class_name = "".join(part.title() for part in name.split("_"))
+    namespace = {
+        "__module__": __name__,  # the action server pickles actions into its worker process: they must be findable
+        "__qualname__": class_name,
+        "action_name": name,
+        "respond": lambda self, kb, analysis, ctx: respond(kb, analysis, ctx),
+    }
+    return type(class_name, (TeachingAction,), namespace)
+
+
+def _question(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
+    if analysis.scam_type is ScamType.NONE:
+        return teach.red_flags_reply(kb, analysis.text, ctx)
+    return teach.question_reply(kb, analysis, ctx)
+
+
+def _followup(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
+    return teach.followup_reply(kb, analysis.intent == "affirm", ctx)
+
+
+ActionTeachExperience = _action("action_teach_experience", teach.experience_reply)
+ActionAnswerQuestion = _action("action_answer_question", _question)
+ActionAnswerFollowup = _action("action_answer_followup", _followup)
+ActionHotlines = _action("action_hotlines", lambda kb, a, ctx: teach.hotline_reply(kb, a.text, ctx))
+ActionRedFlags = _action("action_red_flags", lambda kb, a, ctx: teach.red_flags_reply(kb, a.text, ctx))
+ActionWhatToDo = _action("action_what_to_do", lambda kb, a, ctx: teach.what_to_do_reply(kb, ctx))
+ActionHowToReport = _action("action_how_to_report", lambda kb, a, ctx: teach.report_reply(kb, ctx))
+ActionCheckNumber = _action("action_check_number", lambda kb, a, ctx: teach.number_reply(kb, a.text, ctx))
+ActionSetLocation = _action("action_set_location", lambda kb, a, ctx: teach.location_reply(kb, a.text, ctx))
+ActionClarify = _action("action_clarify", teach.clarify_reply)
+ActionGreet = _action("action_greet", lambda kb, a, ctx: teach.simple_reply("welcome", ctx))
+ActionHelp = _action("action_help", lambda kb, a, ctx: teach.simple_reply("help", ctx))
+ActionGoodbye = _action("action_goodbye", lambda kb, a, ctx: teach.simple_reply("goodbye", ctx, buttons=False))
+ActionThank = _action("action_thank", lambda kb, a, ctx: teach.simple_reply("thank", ctx, buttons=False))
+ActionOutOfScope = _action("action_out_of_scope", lambda kb, a, ctx: teach.simple_reply("out_of_scope", ctx))
+ActionStartQuiz = _action("action_start_quiz", lambda kb, a, ctx: teach.simple_reply("quiz_soon", ctx))

@@ -1,0 +1,134 @@
+"""NLU evaluation on the held-out set (tests/rasa/nlu_heldout): per-class precision/recall/F1 for kind, scam type
+and urgency, read exactly as the assistant reads a message (``bot.analysis.analyse`` on the Rasa parse).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import yaml
+
+from bot.analysis import Analysis, analyse
+from bot.labels import kind_of, scam_type_of
+from bot.lang import Script, detect
+from bot.privacy import mask
+
+HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "rasa" / "nlu_heldout"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    intent: str
+    urgent: bool
+    source: str
+
+
+def read_examples(paths: Iterable[Path]) -> list[Example]:
+    """Rasa-format NLU YAML files (``- text: |`` blocks with ``metadata: {urgent: ...}``) as examples."""
+    examples: list[Example] = []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu") or []:
+            intent = block.get("intent")
+            if not intent:
+                continue
+            items = block.get("examples") or []
+            if isinstance(items, str):
+                items = [{"text": line.strip()[2:]} for line in items.splitlines() if line.strip().startswith("- ")]
+            for item in items:
+                text = str(item.get("text") or "").strip()
+                urgent = bool(((item.get("metadata") or {}).get("urgent")))
+                examples.append(Example(text, intent, urgent, path.name))
+    return examples
+
+
+def heldout_examples(directory: Path = HELDOUT) -> list[Example]:
+    return read_examples(sorted(directory.glob("*.yml")))
+
+
+def prf(gold: list[str], pred: list[str]) -> dict[str, Any]:
+    """Per-class precision, recall, F1 and support, with macro and weighted averages and accuracy."""
+    labels = sorted(set(gold) | set(pred))
+    report: dict[str, Any] = {}
+    for label in labels:
+        tp = sum(g == label and p == label for g, p in zip(gold, pred))
+        fp = sum(g != label and p == label for g, p in zip(gold, pred))
+        fn = sum(g == label and p != label for g, p in zip(gold, pred))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        report[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    gold_labels = [l for l in labels if report[l]["support"] > 0]
+    total = len(gold)
+    report["macro_f1"] = sum(report[l]["f1"] for l in gold_labels) / len(gold_labels) if gold_labels else 0.0
+    report["weighted_f1"] = sum(report[l]["f1"] * report[l]["support"] for l in gold_labels) / total if total else 0.0
+    report["accuracy"] = sum(g == p for g, p in zip(gold, pred)) / total if total else 0.0
+    return report
+
+
+def evaluate(examples: list[Example], parse: Callable[[str], Mapping[str, Any]]) -> dict[str, Any]:
+    analyses: list[Analysis] = [analyse(parse(mask(e.text))) for e in examples]
+    gold_kind = [kind_of(e.intent).value for e in examples]
+    gold_scam = [scam_type_of(e.intent).value for e in examples]
+    gold_urgent = ["urgent" if e.urgent else "calm" for e in examples]
+    pred_kind = [a.kind.value for a in analyses]
+    pred_scam = [a.scam_type.value for a in analyses]
+    pred_urgent = ["urgent" if a.urgent else "calm" for a in analyses]
+    model_urgent = ["urgent" if (a.urgent_model or 0) >= 0.5 else "calm" for a in analyses]
+    languages = [detect(e.text).value for e in examples]
+    per_language = {}
+    for lang in sorted(set(languages)):
+        idx = [i for i, l in enumerate(languages) if l == lang]
+        per_language[lang] = {
+            "n": len(idx),
+            "scam_type_macro_f1": prf([gold_scam[i] for i in idx], [pred_scam[i] for i in idx])["macro_f1"],
+        }
+    errors = [
+        {"text": mask(e.text)[:200], "intent": e.intent, "predicted": a.intent or "nlu_fallback", "scam": a.scam_type.value}
+        for e, a, g, p in zip(examples, analyses, gold_scam, pred_scam)
+        if g != p
+    ]
+    return {
+        "n": len(examples),
+        "kind": prf(gold_kind, pred_kind),
+        "scam_type": prf(gold_scam, pred_scam),
+        "urgent": prf(gold_urgent, pred_urgent),
+        "urgent_model_only": prf(gold_urgent, model_urgent),
+        "intent_accuracy": sum(e.intent == a.intent for e, a in zip(examples, analyses)) / len(examples),
+        "fallback_rate": sum(a.fallback for a in analyses) / len(examples),
+        "by_language": per_language,
+        "scam_type_errors": errors,
+    }
+
+
+def format_table(name: str, report: Mapping[str, Any]) -> str:
+    rows = [f"{name:<26} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>5}"]
+    for label, row in report.items():
+        if isinstance(row, dict):
+            rows.append(f"  {label:<24} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>5}")
+    rows.append(
+        f"  {'macro avg':<24} {'':>9} {'':>7} {report['macro_f1']:>6.3f}   accuracy {report['accuracy']:.3f}"
+    )
+    return "\n".join(rows)
+
+
+def format_report(result: Mapping[str, Any]) -> str:
+    parts = [
+        f"Held-out NLU evaluation: {result['n']} messages",
+        format_table("kind", result["kind"]),
+        format_table("scam type", result["scam_type"]),
+        format_table("urgent (model + cues)", result["urgent"]),
+        format_table("urgent (model only)", result["urgent_model_only"]),
+        f"intent accuracy {result['intent_accuracy']:.3f}   fallback rate {result['fallback_rate']:.3f}",
+        "by language: " + ", ".join(f"{k}: n={v['n']} scam macro-F1 {v['scam_type_macro_f1']:.3f}" for k, v in result["by_language"].items()),
+    ]
+    return "\n\n".join(parts)
+
+
+def write_report(result: Mapping[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,358 @@
+"""Typed records of the knowledge base (schema: docs/DESIGN.md, "Knowledge base schema").
+
+Every record is a frozen dataclass that checks its own invariants on construction and raises :class:`RecordError`
+(a ``ValueError``) listing what is wrong. The loader (``bot.knowledge.loader``) runs the same field checks on the
+YAML nodes first, so that it can report each problem with its file and line; the checks here make sure no invalid
+record can exist, whoever builds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from bot.labels import ScamType
+from bot.lang import Lang
+
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+class RecordError(ValueError):
+    """A record's invariants do not hold; ``messages`` lists every broken one."""
+
+    def __init__(self, record: str, messages: Iterable[str]) -> None:
+        self.messages = list(messages)
+        super().__init__(f"invalid {record}: " + "; ".join(self.messages))
+
+
+def _raise_if(record: str, messages: list[str]) -> None:
+    if messages:
+        raise RecordError(record, messages)
+
+
+class ContactKind(str, Enum):
+    """What a contact is for. A ``str`` enum: ``contact.kind == "emergency"`` works."""
+
+    EMERGENCY = "emergency"
+    ANTIFRAUD = "antifraud"
+    REPORT = "report"
+    CONSULAR = "consular"
+    BANK = "bank"
+    SUPPORT = "support"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Field checks, shared with the loader. Each returns a problem message, or None when the value is fine.
+
+_SNAKE_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+_PHONE_CHARS = re.compile(r"[0-9 +\-#()]+")
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+_HOST = re.compile(r"[^\s./:@]+(?:\.[^\s./:@]+)+")
+
+
+def id_problem(value: str) -> str | None:
+    if not _SNAKE_ID.fullmatch(value):
+        return f"id {value!r} is not snake_case (lower-case letters, digits and single underscores)"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    if any(ch.isspace() for ch in url):
+        return f"malformed URL {url!r}: contains whitespace"
+    parts = urlsplit(url)
+    try:
+        host, _port = parts.hostname, parts.port  # .port raises ValueError on a bad port
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host or not _HOST.fullmatch(host):
+        return f"malformed URL {url!r}: expected http(s)://host/..."
+    return None
+
+
+def phone_problem(number: str) -> str | None:
+    if not _PHONE_CHARS.fullmatch(number) or not any(ch.isdigit() for ch in number):
+        return f"phone number {number!r} may only contain digits, spaces, +, -, # and ()"
+    return None
+
+
+def country_code_problem(code: str) -> str | None:
+    if not _COUNTRY_CODE.fullmatch(code):
+        return f"country code {code!r} is not two capital letters (ISO 3166-1 alpha-2)"
+    return None
+
+
+def _blank(value: object) -> bool:
+    return not isinstance(value, str) or not value.strip()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Records.
+
+
+def _lang_key(lang: Lang | str) -> str:
+    """``zh`` for Chinese (``Lang.ZH``, "zh", "zh-CN", ...), ``en`` for anything else."""
+    value = lang.value if isinstance(lang, Enum) else str(lang)
+    return "zh" if value.lower().startswith("zh") else "en"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence in both languages."""
+
+    zh: str
+    en: str
+
+    def __post_init__(self) -> None:
+        _raise_if("text", [f"missing {lang} translation" for lang in LANGS if _blank(getattr(self, lang))])
+
+    def get(self, lang: Lang | str) -> str:
+        """The text in ``lang`` (Chinese for any ``zh*``, English otherwise)."""
+        return self.zh if _lang_key(lang) == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Words per language (aliases of a scam or a country)."""
+
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        messages = []
+        for lang in LANGS:
+            words = getattr(self, lang)
+            if not words:
+                messages.append(f"missing {lang} terms")
+            elif any(_blank(w) for w in words):
+                messages.append(f"empty {lang} term")
+        _raise_if("terms", messages)
+
+    def get(self, lang: Lang | str) -> tuple[str, ...]:
+        return self.zh if _lang_key(lang) == "zh" else self.en
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.zh + self.en
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of advice or a number is published."""
+
+    publisher: str
+    title: str
+    url: str
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        messages = [f"empty {name}" for name in ("publisher", "title", "url") if _blank(getattr(self, name))]
+        if not _blank(self.url) and (problem := url_problem(self.url)):
+            messages.append(problem)
+        _raise_if("source", messages)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A warning sign, the fact that defeats it, and the regexes that spot it in a user's words.
+
+    ``owner`` is the scam type whose file defines it; other scams may list it too (``also_red_flags``).
+    Equality and hashing ignore ``cues`` (compiled patterns in a dict).
+    """
+
+    id: str
+    text: Text
+    truth: Text
+    cues: dict[str, tuple[re.Pattern[str], ...]] = field(compare=False)
+    owner: ScamType
+
+    def __post_init__(self) -> None:
+        messages = [p for p in [id_problem(self.id)] if p]
+        messages += [f"missing {lang} cues" for lang in LANGS if not self.cues.get(lang)]
+        _raise_if(f"red flag {self.id!r}", messages)
+
+    def matches(self, text: str) -> bool:
+        """Whether any cue (in either language) occurs in ``text``."""
+        return any(pattern.search(text) for patterns in self.cues.values() for pattern in patterns)
+
+
+#: Every scam type except ``none`` needs at least this many red flags (own + ``also_red_flags``).
+MIN_RED_FLAGS = 3
+
+RECOVERY_WARNING_MISSING = (
+    "after_loss has no warning about recovery scams (one item must mention recover/recovery in en and 追回 or 挽回 in zh)"
+)
+_RECOVER_EN = re.compile(r"recover", re.IGNORECASE)
+_RECOVER_ZH = re.compile(r"追回|挽回")
+
+
+def has_recovery_warning(after_loss: Iterable[Text]) -> bool:
+    """Whether one of the after-loss steps warns that offers to recover the money are a second scam."""
+    return any(_RECOVER_EN.search(t.en) and _RECOVER_ZH.search(t.zh) for t in after_loss)
+
+
+@dataclass(frozen=True)
+class Scam:
+    """One scam type: what it is, how it runs, its red flags and what to do."""
+
+    id: ScamType
+    name: Text
+    aliases: Terms
+    summary: Text
+    steps: tuple[Text, ...]
+    red_flags: tuple[RedFlag, ...]  # its own flags in file order, then ``also_red_flags`` in their order
+    prevention: tuple[Text, ...]
+    if_happening_now: tuple[Text, ...]
+    after_loss: tuple[Text, ...]
+    sources: tuple[Source, ...]
+
+    def __post_init__(self) -> None:
+        lists = ("steps", "prevention", "if_happening_now", "after_loss", "sources")
+        messages = [f"no {name}" for name in lists if not getattr(self, name)]
+        if self.id is not ScamType.NONE and len(self.red_flags) < MIN_RED_FLAGS:
+            messages.append(f"{len(self.red_flags)} red flags, at least {MIN_RED_FLAGS} needed")
+        if not has_recovery_warning(self.after_loss):
+            messages.append(RECOVERY_WARNING_MISSING)
+        ids = [f.id for f in self.red_flags]
+        if len(set(ids)) != len(ids):
+            messages.append("a red flag is listed twice")
+        _raise_if(f"scam {self.id.value!r}", messages)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A hotline or reporting channel: a phone number, a web address, or both."""
+
+    id: str
+    kind: ContactKind
+    number: str | None
+    url: str | None
+    name: Text
+    use_for: Text
+    source: Source
+
+    def __post_init__(self) -> None:
+        messages = [p for p in [id_problem(self.id)] if p]
+        if not isinstance(self.kind, ContactKind):
+            messages.append(f"unknown kind {self.kind!r}")
+        if not self.number and not self.url:
+            messages.append("neither number nor url")
+        if self.number and (problem := phone_problem(self.number)):
+            messages.append(problem)
+        if self.url and (problem := url_problem(self.url)):
+            messages.append(problem)
+        _raise_if(f"contact {self.id!r}", messages)
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: Text
+    aliases: Terms
+    contacts: tuple[Contact, ...]
+
+    def __post_init__(self) -> None:
+        messages = [p for p in [country_code_problem(self.code)] if p]
+        if not self.contacts:
+            messages.append("no contacts")
+        _raise_if(f"country {self.code!r}", messages)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Alias matching.
+
+
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    """Case-insensitive; an end that is a Latin letter or digit must sit on a word boundary ("uk" is not in
+    "fukuoka"); runs of spaces match any whitespace. Chinese ends match anywhere (no spaces between words)."""
+    body = r"\s+".join(re.escape(word) for word in alias.split())
+    if re.match(r"[A-Za-z0-9]", alias):
+        body = r"(?<![A-Za-z0-9])" + body
+    if re.search(r"[A-Za-z0-9]$", alias):
+        body += r"(?![A-Za-z0-9])"
+    return re.compile(body, re.IGNORECASE)
+
+
+class AliasIndex:
+    """Finds which key's alias occurs in a text; the longest alias wins, then the earliest in the text."""
+
+    def __init__(self, aliases: Iterable[tuple[str, object]]) -> None:
+        entries = [(alias.strip(), key) for alias, key in aliases if alias.strip()]
+        entries.sort(key=lambda e: -len(e[0]))
+        self._entries = [(len(alias), _alias_pattern(alias), key) for alias, key in entries]
+
+    def find(self, text: str) -> object | None:
+        best: tuple[int, int, object] | None = None  # (length, start, key)
+        for length, pattern, key in self._entries:
+            if best is not None and length < best[0]:
+                break
+            m = pattern.search(text)
+            if m and (best is None or m.start() < best[1]):
+                best = (length, m.start(), key)
+        return best[2] if best else None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The whole knowledge base.
+
+
+@dataclass(frozen=True, eq=False)
+class KnowledgeBase:
+    """Every scam type, every red flag by id, every country by code, and the consular contacts for Chinese citizens
+    abroad."""
+
+    scams: Mapping[ScamType, Scam]
+    red_flags: Mapping[str, RedFlag]
+    countries: Mapping[str, Country]
+    consular: tuple[Contact, ...]
+
+    def __post_init__(self) -> None:
+        messages = [f"no entry for scam type {t.value!r}" for t in ScamType if t not in self.scams]
+        messages += [f"scam {k!r} has id {v.id.value!r}" for k, v in self.scams.items() if k is not v.id]
+        messages += [f"red flag {k!r} has id {v.id!r}" for k, v in self.red_flags.items() if k != v.id]
+        messages += [f"country {k!r} has code {v.code!r}" for k, v in self.countries.items() if k != v.code]
+        _raise_if("knowledge base", messages)
+
+    def scam(self, scam: ScamType | str) -> Scam:
+        """The entry for a scam type (every type has one)."""
+        return self.scams[ScamType(scam)]
+
+    def red_flag(self, flag_id: str) -> RedFlag:
+        """A red flag by id; ``KeyError`` if there is none."""
+        return self.red_flags[flag_id]
+
+    def country(self, code: str | None) -> Country | None:
+        """A country by ISO code (any case), or None."""
+        return self.countries.get(code.upper()) if code else None
+
+    def all_contacts(self) -> tuple[Contact, ...]:
+        """Every contact: each country's in order, then the consular ones."""
+        return tuple(c for country in self.countries.values() for c in country.contacts) + self.consular
+
+    def hotline_numbers(self) -> set[str]:
+        """Every phone number in the hotline list, as written (for ``bot.privacy.mask(keep=...)``)."""
+        return {c.number for c in self.all_contacts() if c.number}
+
+    @cached_property
+    def _country_index(self) -> AliasIndex:
+        return AliasIndex((alias, code) for code, c in self.countries.items() for alias in c.aliases.all)
+
+    @cached_property
+    def _scam_index(self) -> AliasIndex:
+        return AliasIndex((alias, t) for t, s in self.scams.items() for alias in s.aliases.all)
+
+    def find_country(self, text: str) -> str | None:
+        """The code of the country a text names ("我在英国留学" -> "GB"), by alias; the longest alias wins."""
+        found = self._country_index.find(text or "")
+        return str(found) if found is not None else None
+
+    def find_scam_by_alias(self, text: str) -> ScamType | None:
+        """The scam type a text names ("what are the red flags of order brushing?"), by alias; longest wins."""
+        found = self._scam_index.find(text or "")
+        return found if isinstance(found, ScamType) else None

@@ -1,0 +1,248 @@
+"""Running the assistant: the trained model, the Rasa server and the action server as child processes.
+
+Rasa lives in its own environment (``.venv-rasa``); this module runs in the app environment and drives it through
+its CLI and its HTTP API on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA_VENV = Path(os.environ.get("ANTIFRAUD_RASA_VENV", ROOT / ".venv-rasa"))
+MODELS = ROOT / "models"
+VAR = Path(os.environ.get("ANTIFRAUD_VAR", ROOT / "var"))
+
+#: Everything the trained model depends on: change any of it and the model is retrained.
+TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data", "bot/rasa_ext", "bot/labels.py", "requirements/rasa.lock")
+
+CHILD_ENV = {
+    "PYTHONPATH": str(ROOT),
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONWARNINGS": "ignore",
+    "LOG_LEVEL_LIBRARIES": "ERROR",
+}
+
+
+class RuntimeProblem(RuntimeError):
+    """Something the user can act on (missing environment, failed training, server that did not start)."""
+
+
+def rasa_bin() -> Path:
+    exe = RASA_VENV / "bin" / "rasa"
+    if not exe.exists():
+        raise RuntimeProblem(f"Rasa is not installed at {RASA_VENV}: run ./scripts/setup.sh first.")
+    return exe
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, **CHILD_ENV, **extra}
+
+
+# --------------------------------------------------------------------------------------------------- training
+
+
+def _files(paths: Iterable[str]) -> list[Path]:
+    found: list[Path] = []
+    for name in paths:
+        path = ROOT / name
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".py"))
+        elif path.exists():
+            found.append(path)
+    return found
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _files(TRAINING_INPUTS):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path() -> Path:
+    return MODELS / f"antifraud-{fingerprint()}.tar.gz"
+
+
+def train(force: bool = False, echo: Callable[[str], None] = print) -> Path:
+    """Train the Rasa model unless one for exactly these inputs exists. Streams Rasa's progress."""
+    target = model_path()
+    if target.exists() and not force:
+        echo(f"Model is up to date: {target.relative_to(ROOT)}")
+        return target
+    MODELS.mkdir(parents=True, exist_ok=True)
+    echo("Training the Rasa model (NLU + dialogue rules); this takes a minute or two...")
+    started = time.monotonic()
+    cmd = [
+        str(rasa_bin()), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data",
+        "--out", str(MODELS), "--fixed-model-name", target.name.removesuffix(".tar.gz"), "--force",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    tail: list[str] = []
+    for line in proc.stdout:
+        line = line.rstrip()
+        tail = (tail + [line])[-40:]
+        if "Finished training component" in line or "Starting to train component" in line or "Epochs" in line:
+            echo("  " + line.split(" - ", 1)[-1].strip())
+    if proc.wait() != 0 or not target.exists():
+        raise RuntimeProblem("Training failed:\n" + "\n".join(tail))
+    for old in MODELS.glob("antifraud-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    echo(f"Trained in {time.monotonic() - started:.0f} s: {target.relative_to(ROOT)}")
+    return target
+
+
+# --------------------------------------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_http(url: str, proc: subprocess.Popen[Any], timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeProblem(f"The {what} stopped while starting; see {log}:\n" + _tail(log))
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeProblem(f"The {what} did not start within {timeout:.0f} s; see {log}.")
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@dataclass
+class Stack:
+    """A running Rasa server and action server."""
+
+    rasa_url: str
+    action_url: str
+    token: str
+    processes: list[subprocess.Popen[Any]] = field(default_factory=list)
+    client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
+
+    # -- talking to it
+    def send(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """One user message through the REST channel; returns the bot's messages."""
+        response = self.client.post(f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
+        response.raise_for_status()
+        return list(response.json())
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        response = self.client.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token, "include_events": "NONE"}
+        )
+        response.raise_for_status()
+        return dict(response.json())
+
+    def parse(self, text: str) -> dict[str, Any]:
+        response = self.client.post(f"{self.rasa_url}/model/parse", params={"token": self.token}, json={"text": text})
+        response.raise_for_status()
+        return dict(response.json())
+
+    @staticmethod
+    def new_sender() -> str:
+        return uuid.uuid4().hex
+
+    # -- lifecycle
+    def stop(self) -> None:
+        self.client.close()
+        for proc in self.processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.processes.clear()
+
+    def __enter__(self) -> "Stack":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def write_endpoints(action_port: int, tracker_db: Path | None) -> Path:
+    VAR.mkdir(parents=True, exist_ok=True)
+    lines = ["action_endpoint:", f'  url: "http://127.0.0.1:{action_port}/webhook"']
+    if tracker_db is not None:
+        lines += ["tracker_store:", "  type: SQL", "  dialect: sqlite", f'  db: "{tracker_db}"']
+    path = VAR / f"endpoints-{action_port}.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def start_stack(
+    model: Path | None = None,
+    *,
+    tracker_db: Path | None = None,
+    timeout: float = 180.0,
+    echo: Callable[[str], None] = lambda _: None,
+) -> Stack:
+    """Start the action server and the Rasa server on free ports of 127.0.0.1 and wait until both answer.
+
+    ``tracker_db``: a SQLite file for Rasa's tracker store (conversations survive a restart); None keeps them in
+    memory.
+    """
+    model = model or train(echo=echo)
+    logs = VAR / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    action_port, rasa_port = free_port(), free_port()
+    token = secrets.token_urlsafe(16)
+    endpoints = write_endpoints(action_port, tracker_db)
+    action_log, rasa_log = logs / "actions.log", logs / "rasa.log"
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
+        cwd=ROOT, env=child_env(), stdout=action_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    rasa = subprocess.Popen(
+        [
+            str(rasa_bin()), "run", "--enable-api", "--auth-token", token, "-m", str(model), "-i", "127.0.0.1",
+            "-p", str(rasa_port), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+        ],
+        cwd=ROOT, env=child_env(), stdout=rasa_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa])
+    try:
+        echo("Starting the action server and the Rasa server...")
+        _wait_http(f"{stack.action_url}/health", actions, timeout, "action server", action_log)
+        _wait_http(f"{stack.rasa_url}/", rasa, timeout, "Rasa server", rasa_log)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+

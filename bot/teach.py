@@ -1,0 +1,396 @@
+"""What the assistant says: replies composed from the knowledge base for each situation.
+
+Pure functions of (knowledge base, what the user said, conversation context): no Rasa, no network. The custom
+actions in ``bot.actions`` read the tracker, call these and send the result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+from bot.analysis import Analysis
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.model import Contact, RedFlag, Scam
+from bot.labels import Kind, ScamType
+from bot.lang import Lang
+from bot.messages import t
+
+MIN_FLAGS = 2
+MAX_FLAGS = 4
+
+#: Contact kinds shown in a stop-now step (call these now) and in a report answer.
+URGENT_KINDS = ("emergency", "antifraud", "consular")
+REPORT_KINDS = ("report", "antifraud", "emergency", "consular")
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass
+class Reply:
+    """Messages to send in order (the last one carries the buttons), and slots to set."""
+
+    messages: list[str] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.messages)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation so far tells us (from the tracker's slots)."""
+
+    lang: Lang = Lang.EN
+    country: str | None = None
+    scam_type: ScamType | None = None
+    urgent: bool = False
+    money_sent: str | None = None  # "yes" | "no" | None
+    on_the_line: str | None = None
+    pending_question: str | None = None
+
+    def with_(self, **changes: Any) -> "Context":
+        return replace(self, **changes)
+
+
+# --------------------------------------------------------------------------------------------------- formatting
+
+
+def bullets(lines: Iterable[str], numbered: bool = False) -> str:
+    return "\n".join(f"{i}. {line}" if numbered else f"• {line}" for i, line in enumerate(lines, 1))
+
+
+def scam_name(kb: KnowledgeBase, scam: ScamType, lang: Lang) -> str:
+    return kb.scam(scam).name.get(lang)
+
+
+def contact_line(contact: Contact, lang: Lang) -> str:
+    where = contact.number or contact.url or ""
+    if contact.number and contact.url:
+        where = f"{contact.number} ({contact.url})"
+    return f"{where} — {contact.name.get(lang)}"
+
+
+def country_name(kb: KnowledgeBase, code: str, lang: Lang) -> str:
+    country = kb.country(code)
+    return country.name.get(lang) if country else code
+
+
+def consular_number(kb: KnowledgeBase) -> str:
+    numbers = [c.number for c in kb.consular if c.number]
+    return " / ".join(numbers) if numbers else "12308"
+
+
+# --------------------------------------------------------------------------------------------------- red flags
+
+
+def pick_red_flags(kb: KnowledgeBase, scam: ScamType, text: str) -> list[RedFlag]:
+    """2-4 red flags: first those the user's own words show (this scam's, then the general ones), then the scam's
+    most important ones to make up at least two."""
+    entry = kb.scam(scam)
+    general = kb.scam(ScamType.NONE).red_flags
+    chosen: list[RedFlag] = []
+    for flag in list(entry.red_flags) + list(general):
+        if len(chosen) >= MAX_FLAGS:
+            break
+        if flag not in chosen and flag.matches(text):
+            chosen.append(flag)
+    for flag in entry.red_flags:
+        if len(chosen) >= MIN_FLAGS:
+            break
+        if flag not in chosen:
+            chosen.append(flag)
+    return chosen
+
+
+def flag_lines(flags: Iterable[RedFlag], lang: Lang) -> str:
+    return bullets(f"{f.text.get(lang)}\n  → {f.truth.get(lang)}" for f in flags)
+
+
+# --------------------------------------------------------------------------------------------------- hotlines
+
+
+def urgent_contacts(kb: KnowledgeBase, country: str | None, lang: Lang) -> list[Contact]:
+    """Who to call now. Known country: its emergency and anti-fraud lines, plus consular help abroad. Unknown: for a
+    Chinese-speaking user mainland China's (the most likely), for others nothing (we ask where they are)."""
+    code = country or (Lang.ZH.value == lang.value and "CN") or None
+    found = kb.country(code) if code else None
+    if found is None:
+        return []
+    contacts = [c for c in found.contacts if c.kind in URGENT_KINDS]
+    if found.code != "CN":
+        contacts += list(kb.consular)
+    return contacts
+
+
+def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
+    contacts = urgent_contacts(kb, ctx.country, ctx.lang)
+    if not contacts:
+        emergency = "; ".join(
+            f"{c.name.get(ctx.lang)} {c.number}"
+            for c in (next((x for x in country.contacts if x.kind == "emergency"), None) for country in kb.countries.values())
+            if c is not None and c.number
+        )
+        return "📞 " + t("stop_call_police", ctx.lang, numbers=emergency) + "\n" + t("ask_country", ctx.lang)
+    numbers = "; ".join(f"{c.number or c.url} ({c.name.get(ctx.lang)})" for c in contacts)
+    return "📞 " + t("stop_call_police", ctx.lang, numbers=numbers)
+
+
+def hotline_block(kb: KnowledgeBase, code: str, lang: Lang) -> str:
+    country = kb.country(code)
+    assert country is not None
+    lines = [t("hotlines_for", lang, country=country.name.get(lang)), bullets(contact_line(c, lang) for c in country.contacts)]
+    if country.code != "CN" and kb.consular:
+        lines += [t("consular_title", lang), bullets(contact_line(c, lang) for c in kb.consular)]
+    return "\n".join(lines)
+
+
+def all_hotlines_block(kb: KnowledgeBase, lang: Lang) -> str:
+    lines = [t("hotlines_all", lang)]
+    for country in kb.countries.values():
+        key = [c for c in country.contacts if c.kind in ("emergency", "antifraud", "report")][:3]
+        lines.append(f"• {country.name.get(lang)}: " + "; ".join(f"{c.number or c.url} {c.name.get(lang)}" for c in key))
+    if kb.consular:
+        lines.append(t("consular_title", lang) + " " + "; ".join(contact_line(c, lang) for c in kb.consular))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------- replies
+
+
+def menu_buttons(lang: Lang) -> list[Button]:
+    return [
+        Button(t("btn_hotlines", lang), "/ask_hotline"),
+        Button(t("btn_red_flags", lang), "/ask_red_flags"),
+        Button(t("btn_quiz", lang), "/start_quiz"),
+    ]
+
+
+def stop_now_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
+    steps = [s.get(ctx.lang) for s in kb.scam(scam).if_happening_now]
+    return t("stop_now_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+
+
+def after_loss_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
+    steps = [s.get(ctx.lang) for s in kb.scam(scam).after_loss]
+    return t("after_loss_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+
+
+def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
+    """A recounted experience: urgent → stop-now steps first; then the scam named, its red flags in what the user
+    said, what to do; and one follow-up question when we don't know whether money has moved."""
+    scam = analysis.scam_type if analysis.scam_type is not ScamType.NONE else ScamType.NONE
+    lang = ctx.lang
+    entry: Scam = kb.scam(scam)
+    flags = pick_red_flags(kb, scam, analysis.text)
+    reply = Reply(slots={"scam_type": scam.value, "urgent": analysis.urgent or ctx.urgent, "red_flags": [f.id for f in flags]})
+    urgent = analysis.urgent
+    if urgent:
+        reply.messages.append(stop_now_block(kb, scam, ctx))
+    named = t("scam_named", lang, scam=entry.name.get(lang)) + " " + entry.summary.get(lang)
+    reply.messages.append(named + "\n\n" + t("red_flags_title", lang) + "\n" + flag_lines(flags, lang))
+    if not urgent:
+        reply.messages.append(t("what_to_do_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:4]))
+    if ctx.money_sent is None:
+        reply.messages.append(t("ask_money_sent", lang))
+        reply.buttons = [Button(t("btn_yes_sent", lang), "/affirm"), Button(t("btn_no_sent", lang), "/deny")]
+        reply.slots["pending_question"] = "money_sent"
+    else:
+        reply.buttons = [Button(t("btn_report", lang), "/ask_how_to_report"), Button(t("btn_hotlines", lang), "/ask_hotline")]
+        reply.slots["pending_question"] = None
+    return reply
+
+
+def question_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
+    """A question about a scam pattern: the facts that answer it directly, then the red flags behind them."""
+    scam = analysis.scam_type
+    lang = ctx.lang
+    entry = kb.scam(scam)
+    asked = [f for f in entry.red_flags if f.matches(analysis.text)][:2]
+    direct = asked or list(entry.red_flags[:1])
+    answer = "\n".join(f.truth.get(lang) for f in direct)
+    others = [f for f in entry.red_flags if f not in direct][: MAX_FLAGS - 1]
+    messages = [
+        t("scam_question_topic", lang, scam=entry.name.get(lang)) + "\n" + answer,
+        t("red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + bullets(f.text.get(lang) for f in list(direct) + others),
+    ]
+    if analysis.urgent:
+        messages.insert(0, stop_now_block(kb, scam, ctx))
+    return Reply(
+        messages=messages,
+        buttons=[Button(t("btn_what_to_do", lang), "/ask_what_to_do"), Button(t("btn_quiz", lang), "/start_quiz")],
+        slots={"scam_type": scam.value, "red_flags": [f.id for f in direct + others]},
+    )
+
+
+def red_flags_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
+    lang = ctx.lang
+    named = kb.find_scam_by_alias(text)
+    scam = named or ctx.scam_type
+    if scam and scam is not ScamType.NONE:
+        entry = kb.scam(scam)
+        body = t("red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + flag_lines(entry.red_flags[:5], lang)
+        return Reply([body], menu_buttons(lang), {"scam_type": scam.value})
+    general = kb.scam(ScamType.NONE)
+    example = scam_name(kb, ScamType.ORDER_BRUSHING, lang)
+    example_q = f"{example}有哪些危险信号" if lang is Lang.ZH else f"red flags of {example}"
+    body = t("general_red_flags_title", lang) + "\n" + flag_lines(general.red_flags, lang)
+    return Reply([body, t("ask_more_types", lang, example=example_q)], menu_buttons(lang))
+
+
+def what_to_do_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
+    scam = ctx.scam_type or ScamType.NONE
+    lang = ctx.lang
+    if ctx.money_sent == "yes":
+        messages = [after_loss_block(kb, scam, ctx)]
+    elif ctx.urgent or scam is ScamType.NONE:
+        messages = [stop_now_block(kb, scam, ctx)]
+    else:
+        entry = kb.scam(scam)
+        messages = [
+            t("what_to_do_title", lang) + "\n" + bullets((s.get(lang) for s in entry.if_happening_now), numbered=True),
+            t("prevent_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:3]),
+        ]
+    buttons = [Button(t("btn_report", lang), "/ask_how_to_report"), Button(t("btn_hotlines", lang), "/ask_hotline")]
+    return Reply(messages, buttons)
+
+
+def report_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
+    lang = ctx.lang
+    code = ctx.country or ("CN" if lang is Lang.ZH else None)
+    messages = []
+    if code and kb.country(code):
+        country = kb.country(code)
+        assert country is not None
+        contacts = [c for c in country.contacts if c.kind in REPORT_KINDS]
+        if country.code != "CN":
+            contacts += list(kb.consular)
+        messages.append(t("report_title", lang) + f" ({country.name.get(lang)})\n" + bullets(contact_line(c, lang) for c in contacts))
+    else:
+        messages.append(all_hotlines_block(kb, lang))
+    messages.append(t("report_evidence", lang))
+    if ctx.scam_type and ctx.scam_type is not ScamType.NONE:
+        messages.append(t("recovery_warning", lang))
+    if not ctx.country:
+        messages.append(t("ask_country", lang))
+    return Reply(messages, [Button(t("btn_what_to_do", lang), "/ask_what_to_do")])
+
+
+def hotline_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
+    lang = ctx.lang
+    code = kb.find_country(text) or ctx.country
+    if code and kb.country(code):
+        return Reply([hotline_block(kb, code, lang)], [Button(t("btn_report", lang), "/ask_how_to_report")], {"country": code})
+    return Reply([all_hotlines_block(kb, lang), t("ask_country", lang)], [])
+
+
+#: A phone number as people write it: optional + or #, digits with spaces, dashes, dots or brackets between them.
+NUMBER_IN_TEXT = re.compile(r"[+#]?\(?\d[\d\s\-.()]{0,22}\d|(?<![\d#])\d{3}(?!\d)|#\d+")
+COUNTRY_CODES = ("86", "44", "61", "1", "81", "82")
+
+
+def number_variants(number: str) -> set[str]:
+    """The ways one official number is written, as digit strings: "+86-10-12308" -> {"861012308", "1012308",
+    "01012308", "12308"}. Only whole numbers are compared: a scammer's "+86 10 1100 2233" must never match 110."""
+    digits = re.sub(r"\D", "", number)
+    hashed = number.strip().startswith("#")
+    variants = {("#" if hashed else "") + digits}
+    if number.strip().startswith(("+", "00")):
+        rest = digits[2:] if digits.startswith("00") else digits
+        for code in COUNTRY_CODES:
+            if rest.startswith(code):
+                national = rest[len(code):]
+                variants |= {national, "0" + national}
+                if code == "86" and national.startswith("10"):  # Beijing service numbers: +86-10-12308 is "12308"
+                    variants.add(national[2:])
+                break
+    return {v for v in variants if v}
+
+
+def numbers_in(text: str) -> list[str]:
+    found = []
+    for match in NUMBER_IN_TEXT.finditer(text):
+        raw = match.group(0).strip()
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) >= 3:
+            found.append(("#" if raw.startswith("#") else "") + digits)
+    return found
+
+
+def official_contact(kb: KnowledgeBase, text: str, country: str | None = None) -> Contact | None:
+    """The official contact whose number the text quotes exactly (whole number, any usual format), if any; the
+    user's own country first (110 is the police in China and in Japan)."""
+    quoted = set(numbers_in(text))
+    home = kb.country(country)
+    for contact in (home.contacts if home else ()) + kb.all_contacts():
+        if contact.number and quoted & number_variants(contact.number):
+            return contact
+    return None
+
+
+def number_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
+    lang = ctx.lang
+    messages = []
+    contact = official_contact(kb, text, ctx.country)
+    if contact is not None:
+        messages.append(
+            t("number_official", lang, number=contact.number, name=contact.name.get(lang), use_for=contact.use_for.get(lang))
+        )
+    messages.append(t("number_unknown", lang))
+    if ctx.scam_type is ScamType.POLICE_IMPERSONATION or re.search(r"police|公安|警", text, re.IGNORECASE):
+        messages.append(t("number_police_note", lang))
+    return Reply(messages, [Button(t("btn_what_to_do", lang), "/ask_what_to_do")])
+
+
+def location_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
+    lang = ctx.lang
+    code = kb.find_country(text)
+    if not code:
+        return Reply([t("location_unknown", lang, consular=consular_number(kb))], [])
+    ctx = ctx.with_(country=code)
+    messages = [t("location_set", lang, country=country_name(kb, code, lang))]
+    if ctx.urgent and ctx.scam_type:
+        messages.append(call_now_line(kb, ctx))
+    messages.append(hotline_block(kb, code, lang))
+    return Reply(messages, [Button(t("btn_what_to_do", lang), "/ask_what_to_do")], {"country": code})
+
+
+def followup_reply(kb: KnowledgeBase, yes: bool, ctx: Context) -> Reply:
+    """An answer (yes/no) to the follow-up question we asked."""
+    lang = ctx.lang
+    scam = ctx.scam_type or ScamType.NONE
+    if ctx.pending_question == "money_sent":
+        ctx = ctx.with_(money_sent="yes" if yes else "no")
+        if yes:
+            messages = [t("followup_money_yes", lang), after_loss_block(kb, scam, ctx)]
+            slots = {"money_sent": "yes", "urgent": True, "pending_question": None}
+        else:
+            messages = [t("followup_money_no", lang)]
+            slots = {"money_sent": "no", "pending_question": None}
+        return Reply(messages, [Button(t("btn_report", lang), "/ask_how_to_report")], slots)
+    if ctx.pending_question == "on_the_line":
+        messages = [t("followup_line_yes", lang), stop_now_block(kb, scam, ctx)] if yes else [t("followup_line_no", lang)]
+        return Reply(messages, [], {"on_the_line": "yes" if yes else "no", "pending_question": None})
+    return Reply([t("followup_none", lang)], menu_buttons(lang))
+
+
+def clarify_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
+    lang = ctx.lang
+    if analysis.scam_type is not ScamType.NONE and analysis.confidence >= 0.3:
+        return Reply([t("clarify_scam", lang, scam=scam_name(kb, analysis.scam_type, lang))], menu_buttons(lang))
+    return Reply([t("clarify_general", lang)], menu_buttons(lang))
+
+
+def simple_reply(key: str, ctx: Context, buttons: bool = True) -> Reply:
+    return Reply([t(key, ctx.lang)], menu_buttons(ctx.lang) if buttons else [])
+
+
+def is_kind(analysis: Analysis, kind: Kind) -> bool:
+    return analysis.kind is kind
