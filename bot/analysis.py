@@ -4,9 +4,9 @@ Standard library only: the action server uses it on ``tracker.latest_message`` a
 ``/model/parse`` results, so both read a message the same way.
 
 - ``kind`` follows the intent Rasa chose (that decides which rule fires), ignoring ``nlu_fallback``.
-- ``scam_type`` is the type with the largest probability mass, summing ``experience_X`` and ``question_X``
-  (an experience/question mix-up about the same scam must not hide the scam).
-- ``urgent``: the urgency classifier's verdict, or a high-recall cue in the words (see ``URGENT_CUES``).
+- ``scam_type`` comes from the classifier's scam-type head when the parse has one; otherwise it is the type with the
+  largest probability mass, summing ``experience_X`` and ``question_X`` over the intent ranking.
+- ``urgent``: the urgency classifier's verdict, or a live-situation cue in the words (``LIVE_CUES``).
 """
 
 from __future__ import annotations
@@ -40,27 +40,11 @@ LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 
-#: Cues of control or threat: they make an *experience* urgent.
-THREAT_CUES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"(威胁|恐吓|敲诈|勒索)",
-        r"(不让|不准|不许).{0,4}(走|离开|出去|回国|联系|告诉)",
-        r"(护照|证件).{0,4}(被)?(收|扣|拿)(走|了)",
-        r"(被|把我).{0,3}(关|扣|控制|看管)",
-        r"(一个人|独自).{0,8}(酒店|宾馆|房间)",
-        r"\b(threaten\w*|blackmail\w*|extort\w*)\b",
-        r"\b(took|taken|holding|kept) (my|his|her) passport\b",
-        r"\b(can'?t|cannot|not allowed to) (leave|go out|get out|tell)\b",
-        r"\b(isolat\w+|locked (in|up))\b",
-    )
-)
-
-
-def cue_urgency(text: str, kind: Kind) -> bool:
-    if any(p.search(text) for p in LIVE_CUES):
-        return True
-    return kind is Kind.EXPERIENCE and any(p.search(text) for p in THREAT_CUES)
+def cue_urgency(text: str) -> bool:
+    """A live situation named in so many words. Measured on the held-out set these cues add no recall to the
+    classifier and cost some precision; they stay as a safety net for phrasings the training data lacks, because a
+    missed emergency costs more than an unneeded stop-now block."""
+    return any(p.search(text) for p in LIVE_CUES)
 
 
 @dataclass(frozen=True)
@@ -101,7 +85,18 @@ def analyse(parse: Mapping[str, Any]) -> Analysis:
         scam = scam_type_of(entry.get("name")).value
         mass[scam] = mass.get(scam, 0.0) + float(entry.get("confidence") or 0.0)
     kind = kind_of(top)
-    if mass:
+    head = parse.get("scam_type") or {}
+    if head.get("name") in ScamType._value2member_map_:
+        # The dedicated scam-type head (trained on the 15 types directly) decides the type.
+        scam_type = ScamType(head["name"])
+        confidence = float(head.get("confidence") or 0.0)
+        if scam_type is not ScamType.NONE and scam_type_of(top) is not scam_type:
+            kinds = {kind_of(e["name"]): e["confidence"] for e in ranking if scam_type_of(e["name"]) is scam_type}
+            if kinds:
+                kind = max(kinds, key=lambda k: kinds[k])
+            elif kind is Kind.OTHER:
+                kind = Kind.EXPERIENCE
+    elif mass:
         best = max(mass, key=lambda s: mass[s])
         scam_type = ScamType(best)
         confidence = mass[best]
@@ -115,7 +110,7 @@ def analyse(parse: Mapping[str, Any]) -> Analysis:
     urgency = parse.get("urgency") or {}
     model_says = bool(urgency.get("urgent"))
     model_conf = urgency.get("confidence")
-    urgent = model_says or cue_urgency(text, kind)
+    urgent = model_says or cue_urgency(text)
     return Analysis(
         text=text,
         intent=None if fallback else intent,

@@ -381,8 +381,18 @@ def followup_reply(kb: KnowledgeBase, yes: bool, ctx: Context) -> Reply:
     return Reply([t("followup_none", lang)], menu_buttons(lang))
 
 
+#: The intent was unsure (nlu_fallback) but the scam-type head is at least this sure: teach rather than ask.
+CONFIDENT_SCAM = 0.6
+
+
 def clarify_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
+    """Low intent confidence. If the scam type is clear anyway, answer as an experience or a question; if only
+    roughly clear, name the likely scam and ask for more; otherwise ask what the user means."""
     lang = ctx.lang
+    if analysis.scam_type is not ScamType.NONE and analysis.confidence >= CONFIDENT_SCAM:
+        if analysis.kind is Kind.QUESTION:
+            return question_reply(kb, analysis, ctx)
+        return experience_reply(kb, analysis, ctx)
     if analysis.scam_type is not ScamType.NONE and analysis.confidence >= 0.3:
         return Reply([t("clarify_scam", lang, scam=scam_name(kb, analysis.scam_type, lang))], menu_buttons(lang))
     return Reply([t("clarify_general", lang)], menu_buttons(lang))
@@ -391,6 +401,3 @@ def clarify_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
 def simple_reply(key: str, ctx: Context, buttons: bool = True) -> Reply:
     return Reply([t(key, ctx.lang)], menu_buttons(ctx.lang) if buttons else [])
 
-
-def is_kind(analysis: Analysis, kind: Kind) -> bool:
-    return analysis.kind is kind
