@@ -56,9 +56,22 @@ _ENGLISH_WORDS = frozenset(
 )
 
 
+def _junk(ch: str) -> bool:
+    """A character no message in any language is made of: a control character other than whitespace, the
+    replacement character, a lone surrogate (undecodable bytes) or an unassigned code point."""
+    if ch == "\ufffd":
+        return True
+    category = unicodedata.category(ch)
+    return (category == "Cc" and not ch.isspace()) or category in ("Cs", "Cn")
+
+
 def detect(text: str) -> Script:
     """Detect the script/language of ``text``."""
     text = _MASK_TOKEN.sub(" ", text or "")
+    junk = sum(1 for ch in text if _junk(ch))
+    if junk >= 2 and junk * 4 >= sum(1 for ch in text if unicodedata.category(ch).startswith("L")):
+        # Binary data (decoded any way) has letters by chance; a real message has next to no junk characters.
+        return Script.UNKNOWN
     han = len(_HAN.findall(text))
     kana = len(_KANA.findall(text))
     hangul = len(_HANGUL.findall(text))

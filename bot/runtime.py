@@ -150,6 +150,7 @@ class Stack:
     action_url: str
     token: str
     processes: list[subprocess.Popen[Any]] = field(default_factory=list)
+    tracker_db: Path | None = None
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
 
     # -- talking to it
@@ -236,7 +237,7 @@ def start_stack(
         ],
         cwd=ROOT, env=child_env(), stdout=rasa_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )
-    stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa])
+    stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa], tracker_db)
     try:
         echo("Starting the action server and the Rasa server...")
         _wait_http(f"{stack.action_url}/health", actions, timeout, "action server", action_log)
