@@ -43,9 +43,10 @@ def render(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
         if message.get("text"):
             parts.append(str(message["text"]))
         buttons += list(message.get("buttons") or [])
-    for i, button in enumerate(buttons, 1):
-        parts.append(f"  [{i}] {button.get('title')}")
-    return "\n\n".join(parts) if parts else "", buttons
+    text = "\n\n".join(parts)
+    if buttons:
+        text += "\n\n" + "\n".join(f"  [{i}] {button.get('title')}" for i, button in enumerate(buttons, 1))
+    return text, buttons
 
 
 @app.command()

@@ -194,7 +194,7 @@ def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Rep
     urgent = analysis.urgent
     if urgent:
         reply.messages.append(stop_now_block(kb, scam, ctx))
-    named = t("scam_named", lang, scam=entry.name.get(lang)) + " " + entry.summary.get(lang)
+    named = t("scam_named", lang, scam=entry.name.get(lang)) + ("" if lang is Lang.ZH else " ") + entry.summary.get(lang)
     reply.messages.append(named + "\n\n" + t("red_flags_title", lang) + "\n" + flag_lines(flags, lang))
     if not urgent:
         reply.messages.append(t("what_to_do_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:4]))

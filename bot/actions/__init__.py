@@ -77,9 +77,11 @@ class TeachingAction(Action, metaclass=ABCMeta):
         ctx = context_from(tracker, lang)
         analysis = analyse(parse)
         if not is_payload:
-            found = KB.find_country(text)
-            if found and found != "CN":  # "中国大使馆" names China but says nothing of where the user is
-                ctx = ctx.with_(country=found)
+            # "中国大使馆" or "shanghai police" name China but say nothing of where the user is: in a story, only a
+            # country other than China tells us that.
+            abroad = [code for code in KB.find_countries(text) if code != "CN"]
+            if abroad:
+                ctx = ctx.with_(country=abroad[0])
         if analysis.urgent:
             ctx = ctx.with_(urgent=True)
 

@@ -297,6 +297,15 @@ class AliasIndex:
                 best = (length, m.start(), key)
         return best[2] if best else None
 
+    def find_all(self, text: str) -> list[object]:
+        """Every key with an alias in the text, in order of first appearance."""
+        starts: dict[object, int] = {}
+        for _, pattern, key in self._entries:
+            m = pattern.search(text)
+            if m and m.start() < starts.get(key, len(text) + 1):
+                starts[key] = m.start()
+        return sorted(starts, key=lambda k: starts[k])
+
 
 # --------------------------------------------------------------------------------------------------------------
 # The whole knowledge base.
@@ -351,6 +360,10 @@ class KnowledgeBase:
         """The code of the country a text names ("我在英国留学" -> "GB"), by alias; the longest alias wins."""
         found = self._country_index.find(text or "")
         return str(found) if found is not None else None
+
+    def find_countries(self, text: str) -> list[str]:
+        """Every country a text names, in order of appearance ("i'm in sydney, shanghai police..." -> AU, CN)."""
+        return [str(code) for code in self._country_index.find_all(text or "")]
 
     def find_scam_by_alias(self, text: str) -> ScamType | None:
         """The scam type a text names ("what are the red flags of order brushing?"), by alias; longest wins."""

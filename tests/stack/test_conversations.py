@@ -168,3 +168,14 @@ def test_personal_numbers_never_reach_rasa_in_clear(conversation: Conversation) 
     for value in clear.values():
         assert value not in stored
         assert value.replace(" ", "") not in stored.replace(" ", "")
+
+
+def test_country_in_the_story_wins_over_china_named_as_the_scammer(conversation: Conversation) -> None:
+    conversation.say(
+        "i'm in sydney, a man says he is from the chinese embassy and shanghai police want me to transfer my money to "
+        "a safe account, he is still on the phone"
+    )
+    first = conversation.texts[0]
+    assert first.startswith("🚨")
+    assert "000" in first and "12308" in first
+    assert conversation.slots()["country"] == "AU"
