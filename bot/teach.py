@@ -20,8 +20,7 @@ from bot.messages import t
 MIN_FLAGS = 2
 MAX_FLAGS = 4
 
-#: Contact kinds shown in a stop-now step (call these now) and in a report answer.
-URGENT_KINDS = ("emergency", "antifraud", "consular")
+#: Contact kinds shown in a report answer.
 REPORT_KINDS = ("report", "antifraud", "emergency", "consular")
 
 
@@ -117,30 +116,29 @@ def flag_lines(flags: Iterable[RedFlag], lang: Lang) -> str:
 # --------------------------------------------------------------------------------------------------- hotlines
 
 
-def urgent_contacts(kb: KnowledgeBase, country: str | None, lang: Lang) -> list[Contact]:
-    """Who to call now. Known country: its emergency and anti-fraud lines, plus consular help abroad. Unknown: for a
-    Chinese-speaking user mainland China's (the most likely), for others nothing (we ask where they are)."""
-    code = country or (Lang.ZH.value == lang.value and "CN") or None
-    found = kb.country(code) if code else None
+def urgent_contacts(kb: KnowledgeBase, country: str | None, lang: Lang) -> tuple[list[Contact], list[Contact]]:
+    """Who to call now: (police and anti-fraud lines, consular help). Known country: its own lines, plus the consular
+    line abroad. Unknown: mainland China's for a Chinese-speaking user (the most likely), nothing for others (we
+    list every country's emergency number and ask where they are)."""
+    code = country or ("CN" if lang is Lang.ZH else None)
+    found = kb.country(code)
     if found is None:
-        return []
-    contacts = [c for c in found.contacts if c.kind in URGENT_KINDS]
-    if found.code != "CN":
-        contacts += list(kb.consular)
-    return contacts
+        return [], []
+    local = [c for c in found.contacts if c.kind in ("emergency", "antifraud")]
+    return local, ([] if found.code == "CN" else list(kb.consular))
 
 
 def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
-    contacts = urgent_contacts(kb, ctx.country, ctx.lang)
-    if not contacts:
-        emergency = "; ".join(
-            f"{c.name.get(ctx.lang)} {c.number}"
-            for c in (next((x for x in country.contacts if x.kind == "emergency"), None) for country in kb.countries.values())
-            if c is not None and c.number
-        )
-        return "📞 " + t("stop_call_police", ctx.lang, numbers=emergency) + "\n" + t("ask_country", ctx.lang)
-    numbers = "; ".join(f"{c.number or c.url} ({c.name.get(ctx.lang)})" for c in contacts)
-    return "📞 " + t("stop_call_police", ctx.lang, numbers=numbers)
+    local, consular = urgent_contacts(kb, ctx.country, ctx.lang)
+    lang = ctx.lang
+    if not local:
+        emergency = [next((c for c in country.contacts if c.kind == "emergency"), None) for country in kb.countries.values()]
+        numbers = "; ".join(f"{c.name.get(lang)} {c.number}" for c in emergency if c is not None and c.number)
+        return "📞 " + t("stop_call_police", lang, numbers=numbers) + "\n" + t("ask_country", lang)
+    lines = ["📞 " + t("stop_call_police", lang, numbers="; ".join(f"{c.number or c.url} ({c.name.get(lang)})" for c in local))]
+    if consular:
+        lines.append("🇨🇳 " + t("consular_title", lang) + " " + "; ".join(f"{c.number or c.url} ({c.name.get(lang)})" for c in consular))
+    return "\n".join(lines)
 
 
 def hotline_block(kb: KnowledgeBase, code: str, lang: Lang) -> str:
