@@ -312,9 +312,16 @@ def number_variants(number: str) -> set[str]:
     return {v for v in variants if v}
 
 
+#: A digit group joined to the next or previous one by a thousands separator: "110,000" is an amount, not 110.
+_THOUSANDS_BEFORE = re.compile(r"\d[,，]$")
+_THOUSANDS_AFTER = re.compile(r"[,，]\d")
+
+
 def numbers_in(text: str) -> list[str]:
     found = []
     for match in NUMBER_IN_TEXT.finditer(text):
+        if _THOUSANDS_BEFORE.search(text, 0, match.start()) or _THOUSANDS_AFTER.match(text, match.end()):
+            continue  # part of an amount ("20,000", "110,000元"): never a phone number
         raw = match.group(0).strip()
         digits = re.sub(r"\D", "", raw)
         if len(digits) >= 3:

@@ -65,7 +65,7 @@ DETECT = [
     ],
     *[(f"binary-random-{seed}-latin1", _random_bytes(seed).decode("latin-1"), Script.UNKNOWN) for seed in range(5)],
     *[
-        (f"binary-random-{seed}-surrogateescape", _random_bytes(seed).decode("utf-8", "surrogateescape"), Script.UNKNOWN)
+        (f"binary-random-{seed}-surrogate", _random_bytes(seed).decode("utf-8", "surrogateescape"), Script.UNKNOWN)
         for seed in range(3)
     ],
     # a real message with a stray broken character is still a real message

@@ -51,6 +51,12 @@ def call_line(reply: Reply) -> str:
     return lines[0]
 
 
+def call_part(reply: Reply) -> str:
+    """The stop-now block from its "📞" line on: who to call (after the knowledge base's steps)."""
+    first = reply.messages[0]
+    return first[first.index("\n📞") + 1 :]
+
+
 def kb_texts(kb: KnowledgeBase) -> Iterator[Text]:
     """Every bilingual text in the knowledge base."""
     for scam in kb.scams.values():
@@ -137,9 +143,9 @@ def test_urgent_experience_starts_with_stop_now(
         assert step.get(lang) in first
     line = call_line(reply)
     assert all(has_number(line, n) for n in police), line
-    assert has_number(line, "12308") is consular
+    assert has_number(call_part(reply), "12308") is consular, call_part(reply)
     if consular:
-        assert kb.consular[0].name.get(lang) in line
+        assert kb.consular[0].name.get(lang) in call_part(reply)
     # no other country's emergency number offered as this country's
     elsewhere = {"110", "999", "000", "911", "112"} - set(police)
     assert not [n for n in elsewhere if has_number(line, n)], line
@@ -173,7 +179,8 @@ def test_calm_experience_names_the_scam_first(
 ) -> None:
     reply = experience_reply(kb, make_analysis("it happened last year", f"experience_{scam.value}"), Context(lang=lang))
     entry = kb.scam(scam)
-    assert reply.messages[0].startswith(t("scam_named", lang, scam=entry.name.get(lang)) + " " + entry.summary.get(lang))
+    assert reply.messages[0].startswith(t("scam_named", lang, scam=entry.name.get(lang)))
+    assert entry.summary.get(lang) in reply.messages[0].split("\n")[0]
     assert t("stop_now_title", lang) not in reply.text
     assert t("what_to_do_title", lang) in reply.text
     assert entry.prevention[0].get(lang) in reply.text
@@ -187,10 +194,12 @@ FLAG_STORIES = [
     ("police-zh-safe-account", ZH, "police_impersonation",
      "有个自称公安的人打电话说我涉嫌洗钱，让我把钱转到安全账户", ("safe_account", "crime_accusation_call")),
     ("police-en-transferred-call", EN, "police_impersonation",
-     "A woman from China Telecom said my SIM card was used for fraud, then they transferred my call to a police officer in Shanghai",
+     "A woman from China Telecom said my SIM card was used for fraud, "
+     "then they transferred my call to a police officer in Shanghai",
      ("police_transfer_call",)),
     ("police-en-safe-account-secret", EN, "police_impersonation",
-     "The officer told me not to tell my family and to move everything to a safe account", ("safe_account", "secrecy_order")),
+     "The officer told me not to tell my family and to move everything to a safe account",
+     ("safe_account", "secrecy_order")),
     ("police-zh-warrant", ZH, "police_impersonation", "他在微信上给我发了一张通缉令，上面有我的照片", ("online_warrant",)),
     ("brushing-zh-unlock", ZH, "order_brushing", "做刷单任务，现在提现要先交保证金才能到账", ("pay_to_unlock_withdrawal",)),
     ("brushing-en-combo", EN, "order_brushing", "I got a combo order and now they say my task is stuck until I top up",
@@ -201,7 +210,9 @@ FLAG_STORIES = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "scam", "text", "expected"), [c[1:] for c in FLAG_STORIES], ids=[c[0] for c in FLAG_STORIES])
+@pytest.mark.parametrize(
+    ("lang", "scam", "text", "expected"), [c[1:] for c in FLAG_STORIES], ids=[c[0] for c in FLAG_STORIES]
+)
 def test_experience_red_flags_follow_the_users_words(
     kb: KnowledgeBase, make_analysis: AnalysisFactory, lang: Lang, scam: str, text: str, expected: tuple[str, ...]
 ) -> None:
@@ -254,7 +265,8 @@ def test_experience_asks_whether_money_was_sent_when_unknown(
 def test_experience_does_not_ask_about_money_when_known(
     kb: KnowledgeBase, make_analysis: AnalysisFactory, lang: Lang, money_sent: str
 ) -> None:
-    reply = experience_reply(kb, make_analysis("they want a fee", "experience_fake_loan"), Context(lang=lang, money_sent=money_sent))
+    analysis = make_analysis("they want a fee", "experience_fake_loan")
+    reply = experience_reply(kb, analysis, Context(lang=lang, money_sent=money_sent))
     assert t("ask_money_sent", lang) not in reply.text
     assert len(reply.buttons) == 2
     assert {b.payload for b in reply.buttons}.isdisjoint({"/affirm", "/deny"})
@@ -270,9 +282,11 @@ QUESTIONS = [
     ("en-transfer-call", EN, "can the police transfer my call to another police station?", "police_impersonation",
      "police_transfer_call"),
     ("zh-transfer-call", ZH, "公安局会把电话转接到外地公安局吗？", "police_impersonation", "police_transfer_call"),
-    ("en-safe-account", EN, "Is there really a safe account to protect my money?", "police_impersonation", "safe_account"),
+    ("en-safe-account", EN, "Is there really a safe account to protect my money?", "police_impersonation",
+     "safe_account"),
     ("zh-safe-account", ZH, "安全账户是真的吗", "police_impersonation", "safe_account"),
-    ("en-warrant", EN, "would the police send me an arrest warrant on WhatsApp?", "police_impersonation", "online_warrant"),
+    ("en-warrant", EN, "would the police send me an arrest warrant on WhatsApp?", "police_impersonation",
+     "online_warrant"),
     ("zh-unlock", ZH, "刷单提现要交保证金正常吗", "order_brushing", "pay_to_unlock_withdrawal"),
 ]
 
@@ -293,7 +307,9 @@ def test_question_answers_with_the_truth_first(
     assert_in_language(kb, reply, lang)
 
 
-def test_question_without_a_cue_answers_with_the_scams_first_truth(kb: KnowledgeBase, make_analysis: AnalysisFactory) -> None:
+def test_question_without_a_cue_answers_with_the_scams_first_truth(
+    kb: KnowledgeBase, make_analysis: AnalysisFactory
+) -> None:
     reply = question_reply(kb, make_analysis("tell me about this one", "question_investment"), Context(lang=EN))
     first_flag = kb.scam(ScamType.INVESTMENT).red_flags[0]
     assert reply.messages[0].split("\n")[1] == first_flag.truth.en
@@ -355,6 +371,12 @@ NUMBERS = [
     ("masked-phone", "[PHONE]", None, None),
     ("masked-phone-sentence", "the police called me from [PHONE], is it real?", None, None),
     ("amount-not-a-number", "我刚转了20000元", None, None),
+    ("amount-thousands-not-000", "20,000", None, None),
+    ("amount-thousands-not-000-au", "they asked for 20,000 dollars", "AU", None),
+    ("amount-thousands-not-999", "我转了3,999英镑", "GB", None),
+    ("amount-fullwidth-comma-not-000", "刚转了2，000元", None, None),
+    ("amount-thousands-then-96110", "they want 110,000 yuan, is 96110 real?", None, "cn_96110"),
+    ("list-of-numbers", "call 110, 999 or 000?", "GB", "gb_999"),
 ]
 
 
@@ -379,6 +401,8 @@ def test_numbers_in_keeps_numbers_apart() -> None:
     assert numbers_in("他先用110打来，后来又用96110") == ["110", "96110"]
     assert numbers_in("call #9110 or 188") == ["#9110", "188"]
     assert numbers_in("转了2万") == []
+    assert numbers_in("转了110,000元，对方说是96110") == ["96110"]
+    assert numbers_in("110, 999, 000") == ["110", "999", "000"]
 
 
 def _contact(kb: KnowledgeBase, contact_id: str) -> Contact:
@@ -386,7 +410,9 @@ def _contact(kb: KnowledgeBase, contact_id: str) -> Contact:
 
 
 OFFICIAL_WORDS = {ZH: "是官方号码", EN: "is an official number"}
-assert all(words in t("number_official", lang, number="", name="", use_for="") for lang, words in OFFICIAL_WORDS.items())
+assert all(
+    words in t("number_official", lang, number="", name="", use_for="") for lang, words in OFFICIAL_WORDS.items()
+)
 
 # (id, lang, text, country, contact id confirmed or None)
 NUMBER_REPLIES = [
@@ -406,7 +432,8 @@ def test_number_reply(kb: KnowledgeBase, lang: Lang, text: str, country: str | N
     reply = number_reply(kb, text, Context(lang=lang, country=country))
     if expected:
         contact = _contact(kb, expected)
-        official = t("number_official", lang, number=contact.number, name=contact.name.get(lang), use_for=contact.use_for.get(lang))
+        name, use_for = contact.name.get(lang), contact.use_for.get(lang)
+        official = t("number_official", lang, number=contact.number, name=name, use_for=use_for)
         assert reply.messages[0] == official
         assert reply.messages[1] == t("number_unknown", lang)
     else:
@@ -448,7 +475,9 @@ LOCATIONS = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text", "code", "emergency"), [c[1:] for c in LOCATIONS], ids=[c[0] for c in LOCATIONS])
+@pytest.mark.parametrize(
+    ("lang", "text", "code", "emergency"), [c[1:] for c in LOCATIONS], ids=[c[0] for c in LOCATIONS]
+)
 def test_location_sets_the_country_and_gives_its_numbers(
     kb: KnowledgeBase, lang: Lang, text: str, code: str, emergency: str
 ) -> None:
@@ -468,7 +497,7 @@ def test_location_with_urgent_scam_adds_the_call_now_line(kb: KnowledgeBase, lan
     ctx = Context(lang=lang, urgent=True, scam_type=ScamType.VIRTUAL_KIDNAPPING)
     reply = location_reply(kb, "my son is in Australia", ctx)
     assert reply.messages[1].startswith("📞 ")
-    assert has_number(reply.messages[1], "000") and has_number(reply.messages[1], "12308")
+    assert has_number(reply.messages[1].splitlines()[0], "000") and has_number(reply.messages[1], "12308")
 
 
 @pytest.mark.parametrize(
@@ -486,7 +515,9 @@ def test_unknown_location_points_to_local_police_and_12308(kb: KnowledgeBase, la
 
 
 @pytest.mark.parametrize("lang", LANGS, ids=[lang.value for lang in LANGS])
-@pytest.mark.parametrize("scam", [ScamType.POLICE_IMPERSONATION, ScamType.ORDER_BRUSHING, None], ids=["police", "brushing", "no-scam"])
+@pytest.mark.parametrize(
+    "scam", [ScamType.POLICE_IMPERSONATION, ScamType.ORDER_BRUSHING, None], ids=["police", "brushing", "no-scam"]
+)
 def test_money_sent_yes_gives_after_loss_steps_and_recovery_warning(
     kb: KnowledgeBase, lang: Lang, scam: ScamType | None
 ) -> None:
@@ -579,7 +610,9 @@ def test_report_for_english_user_without_country_lists_every_country(kb: Knowled
     ],
     ids=["en-japan-in-text", "zh-australia-in-text", "en-korea-from-slot", "zh-china-from-slot"],
 )
-def test_hotlines_for_a_known_country(kb: KnowledgeBase, lang: Lang, text: str, ctx_country: str | None, code: str) -> None:
+def test_hotlines_for_a_known_country(
+    kb: KnowledgeBase, lang: Lang, text: str, ctx_country: str | None, code: str
+) -> None:
     reply = hotline_reply(kb, text, Context(lang=lang, country=ctx_country))
     country = kb.country(code)
     assert country is not None
@@ -613,7 +646,9 @@ def test_hotlines_for_an_unknown_country_list_all_and_ask(kb: KnowledgeBase, lan
 # every reply renders, for every scam type and both languages
 
 
-def every_reply(kb: KnowledgeBase, make_analysis: AnalysisFactory, scam: ScamType, lang: Lang) -> Iterator[tuple[str, Reply]]:
+def every_reply(
+    kb: KnowledgeBase, make_analysis: AnalysisFactory, scam: ScamType, lang: Lang
+) -> Iterator[tuple[str, Reply]]:
     intent_of = {"experience": f"experience_{scam.value}", "question": f"question_{scam.value}"}
     if scam is ScamType.NONE:
         intent_of = {"experience": "ask_what_to_do", "question": "ask_red_flags"}
@@ -641,9 +676,11 @@ def every_reply(kb: KnowledgeBase, make_analysis: AnalysisFactory, scam: ScamTyp
         yield f"location urgent {country}", location_reply(kb, "my son is in Australia", ctx.with_(urgent=True))
         for pending in ("money_sent", "on_the_line", None):
             for yes in (True, False):
-                yield f"followup {pending} {yes} {country}", followup_reply(kb, yes, ctx.with_(pending_question=pending))
+                asked = ctx.with_(pending_question=pending)
+                yield f"followup {pending} {yes} {country}", followup_reply(kb, yes, asked)
     name = kb.scam(scam).name.get(lang)
-    yield "red flags by name", red_flags_reply(kb, f"{name}有哪些危险信号" if lang is ZH else f"red flags of {name}", Context(lang=lang))
+    by_name = f"{name}有哪些危险信号" if lang is ZH else f"red flags of {name}"
+    yield "red flags by name", red_flags_reply(kb, by_name, Context(lang=lang))
     yield "red flags from context", red_flags_reply(kb, words, Context(lang=lang, scam_type=scam))
     yield "red flags general", red_flags_reply(kb, words, Context(lang=lang))
     for key in MESSAGES:

@@ -41,7 +41,9 @@ STOP_NOW_MUST_COVER = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "pattern"), [c[1:] for c in STOP_NOW_MUST_COVER], ids=[c[0] for c in STOP_NOW_MUST_COVER])
+@pytest.mark.parametrize(
+    ("lang", "pattern"), [c[1:] for c in STOP_NOW_MUST_COVER], ids=[c[0] for c in STOP_NOW_MUST_COVER]
+)
 @pytest.mark.parametrize("scam", SCAMS, ids=SCAM_IDS)
 def test_if_happening_now_covers_the_essentials(kb: KnowledgeBase, scam: ScamType, lang: str, pattern: str) -> None:
     text = joined(kb.scam(scam).if_happening_now, lang)
@@ -54,7 +56,9 @@ def test_if_happening_now_covers_the_essentials(kb: KnowledgeBase, scam: ScamTyp
     ids=["en", "zh"],
 )
 @pytest.mark.parametrize("scam", SCAMS, ids=SCAM_IDS)
-def test_after_loss_mentions_bank_and_police(kb: KnowledgeBase, scam: ScamType, lang: str, bank: str, police: str) -> None:
+def test_after_loss_mentions_bank_and_police(
+    kb: KnowledgeBase, scam: ScamType, lang: str, bank: str, police: str
+) -> None:
     text = joined(kb.scam(scam).after_loss, lang)
     assert re.search(bank, text, re.IGNORECASE), f"{scam.value} after_loss ({lang}) does not mention the bank"
     assert re.search(police, text, re.IGNORECASE), f"{scam.value} after_loss ({lang}) does not mention the police"
@@ -112,7 +116,15 @@ def test_red_flag_text_is_in_its_language(kb: KnowledgeBase, flag_id: str) -> No
         ("Call 110 now 立即报警.", True),
         ("公安机关不会通过电话办案", True),
     ],
-    ids=["brackets", "quotes", "quotes-after-apostrophe", "apostrophe-is-not-a-quote", "brackets-with-gloss", "untranslated-tail", "untranslated"],
+    ids=[
+        "brackets",
+        "quotes",
+        "quotes-after-apostrophe",
+        "apostrophe-is-not-a-quote",
+        "brackets-with-gloss",
+        "untranslated-tail",
+        "untranslated",
+    ],
 )
 def test_english_problem(en: str, problem: bool) -> None:
     assert english_problem(en) is problem
@@ -539,20 +551,30 @@ def test_red_flag_has_cues_in_both_languages(kb: KnowledgeBase, flag_id: str) ->
 def test_every_cue_matches_a_text_or_an_example(kb: KnowledgeBase, flag_id: str) -> None:
     flag = kb.red_flag(flag_id)
     seen = witnesses(flag)
-    dead = [f"{lang}: {p.pattern}" for lang, patterns in flag.cues.items() for p in patterns if not any(p.search(s) for s in seen)]
+    dead = [
+        f"{lang}: {p.pattern}"
+        for lang, patterns in flag.cues.items()
+        for p in patterns
+        if not any(p.search(s) for s in seen)
+    ]
     assert dead == [], f"cues of {flag_id} that match neither its texts nor an example sentence"
 
 
 def test_cue_examples_name_real_flags_and_match_them(kb: KnowledgeBase) -> None:
     assert set(CUE_EXAMPLES) <= set(kb.red_flags)
-    wrong = [(flag_id, s) for flag_id, sentences in CUE_EXAMPLES.items() for s in sentences if not kb.red_flag(flag_id).matches(s)]
+    wrong = [
+        (flag_id, s)
+        for flag_id, sentences in CUE_EXAMPLES.items()
+        for s in sentences
+        if not kb.red_flag(flag_id).matches(s)
+    ]
     assert wrong == []
 
 
 # (id, red flag, what a user might write): a sample of 15 flags across the scam types, both languages.
 FLAG_SENTENCES = [
     ("safe_account-zh", "safe_account", "他说我涉嫌洗钱，要我把存款转到安全账户里做资金核查"),
-    ("safe_account-en", "safe_account", "The officer said I must move my savings into a safe account to prove my innocence"),
+    ("safe_account-en", "safe_account", "The officer said I must move my savings to a safe account to prove my innocence"),
     ("police_transfer_call-en", "police_transfer_call", "they transferred my call to the Shanghai police"),
     ("police_transfer_call-zh", "police_transfer_call", "医保局的人说帮我转接到公安局"),
     ("secrecy_order-en", "secrecy_order", "He said it's a confidential case and I must not tell my family"),
