@@ -44,3 +44,28 @@ def test_chat_session_with_numbered_buttons_and_quit(model: Path, tmp_path: Path
     while action_servers() - before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not action_servers() - before, "chat left its servers running"
+
+
+def test_ctrl_c_ends_the_chat_and_stops_its_servers(model: Path, tmp_path: Path) -> None:
+    import signal
+
+    before = action_servers()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "antifraud"), "chat", "--tracker-db", str(tmp_path / "t.db")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    seen = b""
+    deadline = time.monotonic() + 300
+    while b"you> " not in seen and time.monotonic() < deadline and proc.poll() is None:
+        seen += os.read(proc.stdout.fileno(), 4096)
+    assert b"you> " in seen, seen.decode(errors="replace")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err.decode(errors="replace")
+    assert "再见 / Bye." in (seen + out).decode()
+    assert b"Traceback" not in err
+    deadline = time.monotonic() + 15
+    while action_servers() - before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not action_servers() - before, "Ctrl-C left the servers running"
