@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -28,6 +29,15 @@ def _err(message: str) -> None:
 
 def _status(message: str) -> None:
     typer.secho(message, fg=typer.colors.BRIGHT_BLACK, err=True)
+
+
+def _start(tracker_db: Path | None = None) -> runtime.Stack:
+    """Start the servers, or end the command with the reason in one line."""
+    try:
+        return runtime.start_stack(tracker_db=tracker_db, echo=_status)
+    except runtime.RuntimeProblem as problem:
+        _err(str(problem))
+        raise typer.Exit(1)
 
 
 def clean_input(raw: str) -> str:
@@ -55,11 +65,7 @@ def chat(
     tracker_db: Path = typer.Option(runtime.VAR / "tracker.db", help="SQLite file for the conversation history."),
 ) -> None:
     """Chat with the assistant in the terminal. /quit or Ctrl-C ends it."""
-    try:
-        stack = runtime.start_stack(tracker_db=tracker_db, echo=_status)
-    except runtime.RuntimeProblem as problem:
-        _err(str(problem))
-        raise typer.Exit(1)
+    stack = _start(tracker_db=tracker_db)
     sender = sender or stack.new_sender()
     buttons: list[dict[str, Any]] = []
     typer.secho("反诈助手 / Anti-fraud assistant — 输入 /quit 退出, type /quit to leave.", bold=True)
@@ -138,11 +144,7 @@ def check(
     if not jsonl and text is None:
         _err('Give a message: antifraud check "TEXT", or use --jsonl with messages on stdin.')
         raise typer.Exit(2)
-    try:
-        stack = runtime.start_stack(echo=_status)
-    except runtime.RuntimeProblem as problem:
-        _err(str(problem))
-        raise typer.Exit(1)
+    stack = _start()
     try:
         if not jsonl:
             print_verdict(check_one(stack, text or ""))
@@ -173,17 +175,11 @@ def train(force: bool = typer.Option(False, help="Train even if the model is up 
 @app.command()
 def serve() -> None:
     """Run the Rasa server and the action server until Ctrl-C (prints their URLs)."""
-    try:
-        stack = runtime.start_stack(tracker_db=runtime.VAR / "tracker.db", echo=_status)
-    except runtime.RuntimeProblem as problem:
-        _err(str(problem))
-        raise typer.Exit(1)
+    stack = _start(tracker_db=runtime.VAR / "tracker.db")
     typer.echo(f"Rasa server: {stack.rasa_url}  (REST: {stack.rasa_url}/webhooks/rest/webhook)")
     typer.echo(f"Action server: {stack.action_url}")
     try:
         while all(p.poll() is None for p in stack.processes):
-            import time
-
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
@@ -200,11 +196,7 @@ def nlu_eval(
     from bot import evaluate
 
     examples = evaluate.heldout_examples()
-    try:
-        stack = runtime.start_stack(echo=_status)
-    except runtime.RuntimeProblem as problem:
-        _err(str(problem))
-        raise typer.Exit(1)
+    stack = _start()
     try:
         result = evaluate.evaluate(examples, stack.parse)
     finally:
