@@ -115,10 +115,16 @@ def train(force: bool = False, echo: Callable[[str], None] = print) -> Path:
 # --------------------------------------------------------------------------------------------------- servers
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports on 127.0.0.1 (all held open together while choosing, so they cannot coincide)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def _wait_http(url: str, proc: subprocess.Popen[Any], timeout: float, what: str, log: Path) -> None:
@@ -151,6 +157,7 @@ class Stack:
     token: str
     processes: list[subprocess.Popen[Any]] = field(default_factory=list)
     tracker_db: Path | None = None
+    endpoints: Path | None = None
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
 
     # -- talking to it
@@ -189,6 +196,8 @@ class Stack:
                 proc.kill()
                 proc.wait()
         self.processes.clear()
+        if self.endpoints is not None:
+            self.endpoints.unlink(missing_ok=True)
 
     def __enter__(self) -> "Stack":
         return self
@@ -222,22 +231,23 @@ def start_stack(
     model = model or train(echo=echo)
     logs = VAR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port = free_ports(2)
     token = secrets.token_urlsafe(16)
     endpoints = write_endpoints(action_port, tracker_db)
     action_log, rasa_log = logs / "actions.log", logs / "rasa.log"
     actions = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
-        cwd=ROOT, env=child_env(), stdout=action_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT, env=child_env(SANIC_HOST="127.0.0.1"), stdout=action_log.open("a"), stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     rasa = subprocess.Popen(
         [
             str(rasa_bin()), "run", "--enable-api", "--auth-token", token, "-m", str(model), "-i", "127.0.0.1",
             "-p", str(rasa_port), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
         ],
-        cwd=ROOT, env=child_env(), stdout=rasa_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT, env=child_env(), stdout=rasa_log.open("a"), stderr=subprocess.STDOUT, start_new_session=True,
     )
-    stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa], tracker_db)
+    stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa], tracker_db, endpoints)
     try:
         echo("Starting the action server and the Rasa server...")
         _wait_http(f"{stack.action_url}/health", actions, timeout, "action server", action_log)
