@@ -63,27 +63,28 @@ def test_general_and_conversation_intents_have_no_scam_type(
     assert (a.kind, a.scam_type, a.intent) == (kind, ScamType.NONE, intent)
 
 
-def test_scam_head_decides_the_type_and_kind_follows_that_types_intents(make_parse: ParseFactory) -> None:
-    # Rasa's top intent is a fake-shopping question, but the head (trained on the types directly) says investment,
-    # and among the investment intents the experience one ranks higher: kind and type must stay coherent.
+def test_scam_head_decides_the_type_and_the_top_intent_decides_the_kind(make_parse: ParseFactory) -> None:
+    # Rasa's top intent is a fake-shopping question, but the head (trained on the types directly) says investment:
+    # the type comes from the head, the kind from the intent that fires the rule (measured better on held-out data
+    # than re-deriving the kind within the head's type: kind macro-F1 0.893 vs 0.879).
     parse = make_parse(
         "I put 50,000 into a platform a WeChat friend recommended and now I can't withdraw",
         [("question_fake_shopping", 0.34), ("experience_investment", 0.3), ("question_investment", 0.12)],
         [("investment", 0.62), ("fake_shopping", 0.2)],
     )
     a = analyse(parse)
-    assert (a.kind, a.scam_type, a.intent) == (Kind.EXPERIENCE, ScamType.INVESTMENT, "question_fake_shopping")
+    assert (a.kind, a.scam_type, a.intent) == (Kind.QUESTION, ScamType.INVESTMENT, "question_fake_shopping")
     assert a.confidence == pytest.approx(0.62)
 
 
-def test_scam_head_type_with_a_conversation_intent_counts_as_experience(make_parse: ParseFactory) -> None:
+def test_scam_head_type_with_a_conversation_intent_keeps_kind_other(make_parse: ParseFactory) -> None:
     parse = make_parse(
         "对方说帮我把钱追回来，但要先交手续费",
         [("out_of_scope", 0.41), ("thank", 0.2)],
         [("recovery_scam", 0.58), ("none", 0.3)],
     )
     a = analyse(parse)
-    assert (a.kind, a.scam_type) == (Kind.EXPERIENCE, ScamType.RECOVERY_SCAM)
+    assert (a.kind, a.scam_type) == (Kind.OTHER, ScamType.RECOVERY_SCAM)
 
 
 def test_scam_head_type_keeps_a_general_question_kind(make_parse: ParseFactory) -> None:
