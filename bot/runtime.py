@@ -115,6 +115,16 @@ def train(force: bool = False, echo: Callable[[str], None] = print) -> Path:
 # --------------------------------------------------------------------------------------------------- servers
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to send SIGTERM when the parent dies, so a CLI killed hard (SIGKILL,
+    a closed terminal) never leaves servers behind. Elsewhere, stop() and the signal handlers still stop them."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def free_ports(count: int) -> list[int]:
     """Distinct free ports on 127.0.0.1 (all held open together while choosing, so they cannot coincide)."""
     sockets = [socket.socket() for _ in range(count)]
@@ -238,14 +248,15 @@ def start_stack(
     actions = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
         cwd=ROOT, env=child_env(SANIC_HOST="127.0.0.1"), stdout=action_log.open("a"), stderr=subprocess.STDOUT,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=_die_with_parent,
     )
     rasa = subprocess.Popen(
         [
             str(rasa_bin()), "run", "--enable-api", "--auth-token", token, "-m", str(model), "-i", "127.0.0.1",
             "-p", str(rasa_port), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
         ],
-        cwd=ROOT, env=child_env(), stdout=rasa_log.open("a"), stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT, env=child_env(), stdout=rasa_log.open("a"), stderr=subprocess.STDOUT,
+        start_new_session=True, preexec_fn=_die_with_parent,
     )
     stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa], tracker_db, endpoints)
     try:

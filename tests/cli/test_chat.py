@@ -69,3 +69,25 @@ def test_ctrl_c_ends_the_chat_and_stops_its_servers(model: Path, tmp_path: Path)
     while action_servers() - before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not action_servers() - before, "Ctrl-C left the servers running"
+
+
+def test_a_chat_killed_hard_leaves_no_servers_behind(model: Path, tmp_path: Path) -> None:
+    import signal
+
+    before = action_servers()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "antifraud"), "chat", "--tracker-db", str(tmp_path / "t.db")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    seen = b""
+    deadline = time.monotonic() + 300
+    while b"you> " not in seen and time.monotonic() < deadline and proc.poll() is None:
+        seen += os.read(proc.stdout.fileno(), 4096)
+    assert action_servers() - before, "the chat did not start its servers"
+    proc.send_signal(signal.SIGKILL)  # no chance to clean up: the children must go by themselves
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while action_servers() - before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not action_servers() - before, "servers outlived a killed chat"
