@@ -137,7 +137,7 @@ def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
         return "📞 " + t("stop_call_police", lang, numbers=numbers) + "\n" + t("ask_country", lang)
     lines = ["📞 " + t("stop_call_police", lang, numbers="; ".join(f"{c.number or c.url} ({c.name.get(lang)})" for c in local))]
     if consular:
-        lines.append("🇨🇳 " + t("consular_title", lang) + " " + "; ".join(f"{c.number or c.url} ({c.name.get(lang)})" for c in consular))
+        lines.append("🇨🇳 " + t("consular_title", lang) + ("" if lang is Lang.ZH else " ") + "; ".join(f"{c.number or c.url} ({c.name.get(lang)})" for c in consular))
     return "\n".join(lines)
 
 
