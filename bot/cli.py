@@ -38,6 +38,9 @@ def _start(tracker_db: Path | None = None) -> runtime.Stack:
     except runtime.RuntimeProblem as problem:
         _err(str(problem))
         raise typer.Exit(1)
+    except KeyboardInterrupt:  # Ctrl-C while the servers start: start_stack has already stopped them
+        _err("Stopped.")
+        raise typer.Exit(130)
 
 
 def clean_input(raw: str) -> str:

@@ -125,6 +125,13 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _signal_group(proc: subprocess.Popen[Any], sig: signal.Signals) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 def free_ports(count: int) -> list[int]:
     """Distinct free ports on 127.0.0.1 (all held open together while choosing, so they cannot coincide)."""
     sockets = [socket.socket() for _ in range(count)]
@@ -195,16 +202,18 @@ class Stack:
 
     # -- lifecycle
     def stop(self) -> None:
+        """Stop both servers and everything they started (each runs in its own process group: sanic's worker,
+        manager and resource tracker go with it, even when stopped halfway through start-up)."""
         self.client.close()
         for proc in self.processes:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+            _signal_group(proc, signal.SIGTERM)
         for proc in self.processes:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                pass
+            _signal_group(proc, signal.SIGKILL)  # whatever of the group is still there
+            proc.wait()
         self.processes.clear()
         if self.endpoints is not None:
             self.endpoints.unlink(missing_ok=True)
@@ -239,10 +248,11 @@ def start_stack(
     memory.
     """
     model = model or train(echo=echo)
+    rasa = rasa_bin()  # before spawning anything: a missing Rasa must not leave an action server behind
     logs = VAR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port = free_ports(2)
-    token = secrets.token_urlsafe(16)
+    token = secrets.token_hex(16)  # hex: a token_urlsafe may start with '-', which `rasa run` reads as an option
     endpoints = write_endpoints(action_port, tracker_db)
     action_log, rasa_log = logs / "actions.log", logs / "rasa.log"
     actions = subprocess.Popen(
@@ -250,19 +260,22 @@ def start_stack(
         cwd=ROOT, env=child_env(SANIC_HOST="127.0.0.1"), stdout=action_log.open("a"), stderr=subprocess.STDOUT,
         start_new_session=True, preexec_fn=_die_with_parent,
     )
-    rasa = subprocess.Popen(
+    rasa_server = subprocess.Popen(
         [
-            str(rasa_bin()), "run", "--enable-api", "--auth-token", token, "-m", str(model), "-i", "127.0.0.1",
+            str(rasa), "run", "--enable-api", "--auth-token", token, "-m", str(model), "-i", "127.0.0.1",
             "-p", str(rasa_port), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
         ],
         cwd=ROOT, env=child_env(), stdout=rasa_log.open("a"), stderr=subprocess.STDOUT,
         start_new_session=True, preexec_fn=_die_with_parent,
     )
-    stack = Stack(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa], tracker_db, endpoints)
+    stack = Stack(
+        f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa_server],
+        tracker_db, endpoints,
+    )
     try:
         echo("Starting the action server and the Rasa server...")
         _wait_http(f"{stack.action_url}/health", actions, timeout, "action server", action_log)
-        _wait_http(f"{stack.rasa_url}/", rasa, timeout, "Rasa server", rasa_log)
+        _wait_http(f"{stack.rasa_url}/", rasa_server, timeout, "Rasa server", rasa_log)
     except BaseException:
         stack.stop()
         raise

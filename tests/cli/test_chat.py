@@ -91,3 +91,36 @@ def test_a_chat_killed_hard_leaves_no_servers_behind(model: Path, tmp_path: Path
     while action_servers() - before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not action_servers() - before, "servers outlived a killed chat"
+
+
+def test_ctrl_c_during_start_up_stops_everything(model: Path, tmp_path: Path) -> None:
+    import signal
+
+    before = action_servers()
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "antifraud"), "chat", "--tracker-db", str(tmp_path / "t.db")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    deadline = time.monotonic() + 30
+    while not action_servers() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)  # the servers are importing and binding: the awkward moment to be stopped
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode(errors="replace")
+    assert b"Traceback" not in err
+    deadline = time.monotonic() + 20
+    while action_servers() - before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not action_servers() - before, "servers outlived a chat stopped during start-up"
+
+
+def test_missing_rasa_is_a_one_line_error_and_starts_nothing(model: Path, tmp_path: Path) -> None:
+    before = action_servers()
+    env = {**os.environ, "ANTIFRAUD_RASA_VENV": str(tmp_path / "no-such-venv")}
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "antifraud"), "check", "hi"], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 1
+    assert "Rasa is not installed" in done.stderr and "scripts/setup.sh" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not action_servers() - before
