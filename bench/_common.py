@@ -38,6 +38,16 @@ ANTIFRAUD = ROOT / ".venv" / "bin" / "antifraud"
 # --------------------------------------------------------------------------------------------------- figures
 
 
+def model_missing() -> bool:
+    """True (with the reason on stderr) when there is no model of the current inputs to benchmark."""
+    from bot import runtime
+
+    if runtime.model_path().exists():
+        return False
+    print(f"No trained model at {runtime.model_path()}: run `.venv/bin/antifraud train` first.", file=sys.stderr)
+    return True
+
+
 def percentile(values: Iterable[float], p: float) -> float:
     """Nearest-rank percentile (the smallest value with at least p % of the values at or below it)."""
     data = sorted(values)

@@ -167,8 +167,7 @@ def main() -> int:
     parser.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine first")
     args = parser.parse_args()
 
-    if not runtime.model_path().exists():
-        print(f"No trained model at {runtime.model_path()}: run `.venv/bin/antifraud train` first.", file=sys.stderr)
+    if c.model_missing():
         return 2
     quiet = {"quiet": None} if args.no_wait else c.wait_quiet()
     cpu = c.CpuMeter()

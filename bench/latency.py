@@ -32,10 +32,9 @@ def main() -> int:
     parser.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine first")
     args = parser.parse_args()
 
-    model = runtime.model_path()
-    if not model.exists():
-        print(f"No trained model at {model}: run `.venv/bin/antifraud train` first.", file=sys.stderr)
+    if c.model_missing():
         return 2
+    model = runtime.model_path()
     quiet = {"quiet": None} if args.no_wait else c.wait_quiet()
     messages = c.message_mix(args.n)
     warmup = c.message_mix(args.warmup, seed=7)
