@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
 
-from bot import runtime  # noqa: E402
 
 
 def snapshot(cli_pid: int) -> list[dict]:

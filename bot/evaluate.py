@@ -13,7 +13,7 @@ import yaml
 
 from bot.analysis import Analysis, analyse
 from bot.labels import kind_of, scam_type_of
-from bot.lang import Script, detect
+from bot.lang import detect
 from bot.privacy import mask
 
 HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "rasa" / "nlu_heldout"

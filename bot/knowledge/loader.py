@@ -9,7 +9,6 @@ its line.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
