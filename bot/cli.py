@@ -115,7 +115,7 @@ def check_one(stack: runtime.Stack, text: str) -> dict[str, Any]:
     lang, _ = reply_language(text, None)
     reply, buttons = render(messages)
     return {
-        "text": mask(text),
+        "text": str(parse.get("text") or ""),  # as the masking channel handed it to Rasa
         "lang": slots.get("lang") or lang.value,
         "kind": analysis.kind.value,
         "scam_type": analysis.scam_type.value,

@@ -59,30 +59,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scam_named": ("⚠️ 这是典型的【{scam}】。", "⚠️ This is a {scam}."),
     "scam_question_topic": ("关于【{scam}】：", "About the {scam}:"),
     "stop_now_title": ("🚨 现在立刻：", "🚨 Do this now:"),
-    "stop_hang_up": ("挂断电话、退出视频或聊天，不要再回复对方。", "Hang up, leave the video call or chat, and stop replying to them."),
-    "stop_no_transfer": (
-        "一分钱都不要转，不要提供验证码、密码，不要共享屏幕或按对方要求下载任何软件。",
-        "Transfer nothing. Don't give any code or password, don't share your screen, don't install anything they name.",
-    ),
     "stop_call_police": ("打报警电话：{numbers}", "Call the police: {numbers}"),
-    "stop_call_bank": (
-        "如果已经转账或泄露了卡号、验证码，马上打银行卡背面的官方客服电话要求冻结、止付。",
-        "If money has moved or you gave card details or a code, call your bank now on the number on the back of your "
-        "card and ask them to freeze the card and stop or recall the payment.",
-    ),
-    "stop_tell_family": (
-        "告诉家人或身边信任的人——骗子最怕你“告诉别人”。",
-        "Tell your family or someone you trust, now. Scammers depend on you keeping it secret.",
-    ),
     "red_flags_title": ("你说的情况里的危险信号：", "Red flags in what you told me:"),
     "red_flags_of": ("【{scam}】的危险信号：", "Red flags of the {scam}:"),
     "general_red_flags_title": ("几乎所有骗局都有的危险信号：", "Warning signs that almost every scam shares:"),
     "what_to_do_title": ("你应该怎么做：", "What to do:"),
     "prevent_title": ("怎么防范：", "How to protect yourself:"),
     "after_loss_title": ("如果已经转了钱：", "If you have already sent money:"),
-    "how_it_works_title": ("骗局通常这样发展：", "How it usually unfolds:"),
     "ask_money_sent": ("你已经转账、付款，或者提供了验证码吗？", "Have you already transferred money, paid, or shared any code?"),
-    "ask_on_the_line": ("对方现在还在电话或视频里吗？", "Are they still on the phone or video call with you?"),
     "ask_country": (
         "你（或你的孩子）现在在哪个国家？告诉我，我给你当地的报警电话。",
         "Which country are you (or your child) in? Tell me and I'll give you the local numbers.",
@@ -95,8 +79,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "很好，请保持：一分钱都不要转。把对方拉黑，保留聊天记录和号码作为证据。",
         "Good: keep it that way and send nothing. Block them and keep the chat and their number as evidence.",
     ),
-    "followup_line_yes": ("现在就挂断，然后再看下面的步骤。", "Hang up now, then read the steps below."),
-    "followup_line_no": ("好。不要回拨对方留下的号码，他们还会再打来。", "Good. Don't call back any number they gave you: they will try again."),
     "followup_none": (
         "好的。告诉我发生了什么，或者问我一个问题。",
         "OK. Tell me what happened, or ask me a question.",
@@ -140,8 +122,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # button titles
     "btn_yes_sent": ("是，已经转了", "Yes, I have"),
     "btn_no_sent": ("没有", "No"),
-    "btn_yes_line": ("还在", "Yes, still on"),
-    "btn_no_line": ("已经挂了", "No, it's over"),
     "btn_hotlines": ("报警和反诈电话", "Hotlines"),
     "btn_red_flags": ("常见危险信号", "Common red flags"),
     "btn_report": ("怎么报案", "How to report"),

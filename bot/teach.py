@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from bot.analysis import Analysis
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.model import Contact, RedFlag, Scam
+from bot.knowledge.model import Contact, Country, RedFlag, Scam
 from bot.labels import Kind, ScamType
 from bot.lang import Lang
 from bot.messages import t
@@ -52,7 +52,6 @@ class Context:
     scam_type: ScamType | None = None
     urgent: bool = False
     money_sent: str | None = None  # "yes" | "no" | None
-    on_the_line: str | None = None
     pending_question: str | None = None
 
     def with_(self, **changes: Any) -> "Context":
@@ -77,9 +76,8 @@ def contact_line(contact: Contact, lang: Lang) -> str:
     return f"{where} — {contact.name.get(lang)}"
 
 
-def country_name(kb: KnowledgeBase, code: str, lang: Lang) -> str:
-    country = kb.country(code)
-    return country.name.get(lang) if country else code
+def contact_brief(contact: Contact, lang: Lang) -> str:
+    return f"{contact.number or contact.url} ({contact.name.get(lang)})"
 
 
 def consular_number(kb: KnowledgeBase) -> str:
@@ -135,15 +133,14 @@ def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
         emergency = [next((c for c in country.contacts if c.kind == "emergency"), None) for country in kb.countries.values()]
         numbers = "; ".join(f"{c.name.get(lang)} {c.number}" for c in emergency if c is not None and c.number)
         return "📞 " + t("stop_call_police", lang, numbers=numbers) + "\n" + t("ask_country", lang)
-    lines = ["📞 " + t("stop_call_police", lang, numbers="; ".join(f"{c.number or c.url} ({c.name.get(lang)})" for c in local))]
+    lines = ["📞 " + t("stop_call_police", lang, numbers="; ".join(contact_brief(c, lang) for c in local))]
     if consular:
-        lines.append("🇨🇳 " + t("consular_title", lang) + ("" if lang is Lang.ZH else " ") + "; ".join(f"{c.number or c.url} ({c.name.get(lang)})" for c in consular))
+        joiner = "" if lang is Lang.ZH else " "
+        lines.append("🇨🇳 " + t("consular_title", lang) + joiner + "; ".join(contact_brief(c, lang) for c in consular))
     return "\n".join(lines)
 
 
-def hotline_block(kb: KnowledgeBase, code: str, lang: Lang) -> str:
-    country = kb.country(code)
-    assert country is not None
+def hotline_block(kb: KnowledgeBase, country: Country, lang: Lang) -> str:
     lines = [t("hotlines_for", lang, country=country.name.get(lang)), bullets(contact_line(c, lang) for c in country.contacts)]
     if country.code != "CN" and kb.consular:
         lines += [t("consular_title", lang), bullets(contact_line(c, lang) for c in kb.consular)]
@@ -184,7 +181,7 @@ def after_loss_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
 def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
     """A recounted experience: urgent → stop-now steps first; then the scam named, its red flags in what the user
     said, what to do; and one follow-up question when we don't know whether money has moved."""
-    scam = analysis.scam_type if analysis.scam_type is not ScamType.NONE else ScamType.NONE
+    scam = analysis.scam_type
     lang = ctx.lang
     entry: Scam = kb.scam(scam)
     flags = pick_red_flags(kb, scam, analysis.text)
@@ -262,11 +259,9 @@ def what_to_do_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
 
 def report_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
     lang = ctx.lang
-    code = ctx.country or ("CN" if lang is Lang.ZH else None)
+    country = kb.country(ctx.country or ("CN" if lang is Lang.ZH else None))
     messages = []
-    if code and kb.country(code):
-        country = kb.country(code)
-        assert country is not None
+    if country is not None:
         contacts = [c for c in country.contacts if c.kind in REPORT_KINDS]
         if country.code != "CN":
             contacts += list(kb.consular)
@@ -283,9 +278,10 @@ def report_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
 
 def hotline_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     lang = ctx.lang
-    code = kb.find_country(text) or ctx.country
-    if code and kb.country(code):
-        return Reply([hotline_block(kb, code, lang)], [Button(t("btn_report", lang), "/ask_how_to_report")], {"country": code})
+    country = kb.country(kb.find_country(text) or ctx.country)
+    if country is not None:
+        buttons = [Button(t("btn_report", lang), "/ask_how_to_report")]
+        return Reply([hotline_block(kb, country, lang)], buttons, {"country": country.code})
     return Reply([all_hotlines_block(kb, lang), t("ask_country", lang)], [])
 
 
@@ -356,15 +352,15 @@ def number_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
 
 def location_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     lang = ctx.lang
-    code = kb.find_country(text)
-    if not code:
+    country = kb.country(kb.find_country(text))
+    if country is None:
         return Reply([t("location_unknown", lang, consular=consular_number(kb))], [])
-    ctx = ctx.with_(country=code)
-    messages = [t("location_set", lang, country=country_name(kb, code, lang))]
+    ctx = ctx.with_(country=country.code)
+    messages = [t("location_set", lang, country=country.name.get(lang))]
     if ctx.urgent and ctx.scam_type:
         messages.append(call_now_line(kb, ctx))
-    messages.append(hotline_block(kb, code, lang))
-    return Reply(messages, [Button(t("btn_what_to_do", lang), "/ask_what_to_do")], {"country": code})
+    messages.append(hotline_block(kb, country, lang))
+    return Reply(messages, [Button(t("btn_what_to_do", lang), "/ask_what_to_do")], {"country": country.code})
 
 
 def followup_reply(kb: KnowledgeBase, yes: bool, ctx: Context) -> Reply:
@@ -380,9 +376,6 @@ def followup_reply(kb: KnowledgeBase, yes: bool, ctx: Context) -> Reply:
             messages = [t("followup_money_no", lang)]
             slots = {"money_sent": "no", "pending_question": None}
         return Reply(messages, [Button(t("btn_report", lang), "/ask_how_to_report")], slots)
-    if ctx.pending_question == "on_the_line":
-        messages = [t("followup_line_yes", lang), stop_now_block(kb, scam, ctx)] if yes else [t("followup_line_no", lang)]
-        return Reply(messages, [], {"on_the_line": "yes" if yes else "no", "pending_question": None})
     return Reply([t("followup_none", lang)], menu_buttons(lang))
 
 

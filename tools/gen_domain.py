@@ -39,8 +39,7 @@ SLOTS = {
     "urgent": "bool",        # the situation is urgent
     "country": "text",       # ISO code of where the user (or their child) is
     "money_sent": "text",    # yes | no: has money already moved
-    "on_the_line": "text",   # yes | no: is the scammer still on the line
-    "pending_question": "text",  # the follow-up question we asked: money_sent | on_the_line
+    "pending_question": "text",  # the follow-up question we asked: money_sent
     "red_flags": "list",     # red-flag ids we taught for the current story
 }
 

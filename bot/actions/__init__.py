@@ -36,7 +36,6 @@ def context_from(tracker: Tracker, lang: Lang) -> Context:
         scam_type=ScamType(scam) if scam in ScamType._value2member_map_ else None,
         urgent=bool(tracker.get_slot("urgent")),
         money_sent=tracker.get_slot("money_sent"),
-        on_the_line=tracker.get_slot("on_the_line"),
         pending_question=tracker.get_slot("pending_question"),
     )
 

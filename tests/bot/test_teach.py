@@ -551,15 +551,6 @@ def test_answer_without_a_pending_question_gets_the_neutral_prompt(kb: Knowledge
     assert [b.payload for b in reply.buttons] == ["/ask_hotline", "/ask_red_flags", "/start_quiz"]
 
 
-@pytest.mark.parametrize("lang", LANGS, ids=[lang.value for lang in LANGS])
-def test_still_on_the_line(kb: KnowledgeBase, lang: Lang) -> None:
-    ctx = Context(lang=lang, scam_type=ScamType.VIRTUAL_KIDNAPPING, pending_question="on_the_line")
-    yes = followup_reply(kb, True, ctx)
-    assert yes.messages[0] == t("followup_line_yes", lang)
-    assert yes.messages[1].startswith(t("stop_now_title", lang))
-    assert followup_reply(kb, False, ctx).messages == [t("followup_line_no", lang)]
-
-
 # --------------------------------------------------------------------------------------------------------------
 # report_reply and hotline_reply
 
@@ -674,7 +665,7 @@ def every_reply(
         yield f"number {country}", number_reply(kb, "110 or [PHONE]", ctx)
         yield f"location {country}", location_reply(kb, "I'm in Peru", ctx)
         yield f"location urgent {country}", location_reply(kb, "my son is in Australia", ctx.with_(urgent=True))
-        for pending in ("money_sent", "on_the_line", None):
+        for pending in ("money_sent", None):
             for yes in (True, False):
                 asked = ctx.with_(pending_question=pending)
                 yield f"followup {pending} {yes} {country}", followup_reply(kb, yes, asked)
