@@ -10,6 +10,8 @@ from typing import Any, Optional
 
 import typer
 
+from bot.cli_quiz import quiz_app
+
 from bot import runtime
 from bot.analysis import analyse
 from bot.lang import reply_language
@@ -18,6 +20,7 @@ from bot.privacy import mask
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Anti-fraud education assistant (中文 / English).")
 kb_app = typer.Typer(no_args_is_help=True, help="The scam knowledge base.")
 app.add_typer(kb_app, name="kb")
+app.add_typer(quiz_app, name="quiz")
 
 MAX_INPUT = 20_000  # characters of one message we pass on; longer input is cut (and the user told)
 QUIT = {"/quit", "/exit", "/q", "退出"}

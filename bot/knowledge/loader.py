@@ -702,3 +702,10 @@ def _load(root: Path) -> KnowledgeBase:
         return KnowledgeBase(scams=scams, red_flags=red_flags, countries=countries, consular=consular)
     except RecordError as error:  # not reachable when the per-file checks passed; kept as a safety net
         raise KnowledgeError([Problem(_display(root), 0, m) for m in error.messages]) from error
+
+
+#: Public names for the YAML reader, shared with the quiz-bank loader (``bot.quiz.bank``).
+YamlFile = _File
+display_path = _display
+is_null = _is_null
+line_of = _line
