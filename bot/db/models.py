@@ -1,0 +1,221 @@
+"""The database schema (SQLAlchemy 2 typed models). Migrations in ``bot/db/migrations`` create exactly this.
+
+Tables
+- ``learners``: who practises: channel + external id (unique), language, audiences (``learner_audiences``).
+- ``banks``, ``questions`` (+ ``question_audiences``, ``question_red_flags``): imported from ``quizzes/*.yml``.
+  A question removed from its bank is *retired* (``retired_at``), never deleted: its attempts stay.
+- ``quiz_runs`` and ``run_items``: one sitting of a quiz and the questions served in it, in order (no repeats:
+  unique per run). A chat front end keys its own message/poll ids to a run item (issue 4 adds the column).
+- ``attempts``: each answer: chosen options, correct or not, response time, when, and an idempotency key unique per
+  learner, so that a retried submission is stored once.
+- ``review_states``: the FSRS card of each learner and question (due date, stability, difficulty, ...) and whether
+  the latest answer was right; the engine's mastery and next-question choice read it.
+
+Extending (later issues): classes (a teacher learner, members, live sessions keyed to quiz runs) and families
+(parent-child links with a consent timestamp) are new tables with foreign keys to ``learners`` and ``quiz_runs``;
+nothing here needs to change for them.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone: stored naive UTC, returned aware)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware datetime (UTC)")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[int]: JSON()}
+
+
+class Channel(str, enum.Enum):
+    """Where a learner talks to us."""
+
+    CLI = "cli"
+    CHAT = "chat"  # the assistant over Rasa's REST channel (terminal chat, web)
+    TELEGRAM = "telegram"
+    WECHAT = "wechat"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_learners_channel_external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]))
+    external_id: Mapped[str] = mapped_column(String(128))
+    lang: Mapped[str] = mapped_column(String(8), default="zh")
+    created_at: Mapped[datetime]
+
+    audiences: Mapped[list[LearnerAudience]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="LearnerAudience.audience"
+    )
+
+
+class LearnerAudience(Base):
+    __tablename__ = "learner_audiences"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class QuestionBank(Base):
+    __tablename__ = "banks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title_zh: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime]
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_active_scam_type", "retired_at", "scam_type"),)
+
+    id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    bank_id: Mapped[str] = mapped_column(ForeignKey("banks.id"))
+    type: Mapped[str] = mapped_column(String(16))
+    scam_type: Mapped[str] = mapped_column(String(32))
+    #: The whole question as :meth:`bot.quiz.model.Question.to_record` gives it (both languages, answer, source).
+    content: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+    audiences: Mapped[list[QuestionAudience]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    red_flags: Mapped[list[QuestionRedFlag]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class QuestionAudience(Base):
+    __tablename__ = "question_audiences"
+    __table_args__ = (Index("ix_question_audiences_audience", "audience", "question_id"),)
+
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class QuestionRedFlag(Base):
+    __tablename__ = "question_red_flags"
+
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+    red_flag: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class QuizRun(Base):
+    __tablename__ = "quiz_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(8))
+    seed: Mapped[int] = mapped_column(Integer)
+    #: Only this scam type (None: the engine chooses).
+    focus: Mapped[str | None] = mapped_column(String(32))
+    #: Planned number of questions (None: open-ended).
+    size: Mapped[int | None]
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+    items: Mapped[list[RunItem]] = relationship(
+        cascade="all, delete-orphan", order_by="RunItem.position", lazy="selectin"
+    )
+
+
+class RunItem(Base):
+    __tablename__ = "run_items"
+    __table_args__ = (UniqueConstraint("run_id", "question_id", name="uq_run_items_run_id_question_id"),)
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("quiz_runs.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
+    served_at: Mapped[datetime]
+    #: Why the engine chose it: "due" (review), "new", "weak" (seen, lowest recall) or "focus".
+    reason: Mapped[str] = mapped_column(String(16))
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Attempt(Base):
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "idempotency_key", name="uq_attempts_learner_id_idempotency_key"),
+        Index("ix_attempts_learner_id_answered_at", "learner_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_runs.id", ondelete="SET NULL"))
+    answer: Mapped[list[int]]
+    correct: Mapped[bool] = mapped_column(Boolean)
+    response_ms: Mapped[int | None]
+    answered_at: Mapped[datetime]
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+
+
+class ReviewState(Base):
+    __tablename__ = "review_states"
+    __table_args__ = (Index("ix_review_states_learner_id_due", "learner_id", "due"),)
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    # The FSRS card (fsrs.Card fields).
+    state: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int | None]
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime]
+    last_review: Mapped[datetime | None]
+    # Counters the reports use.
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    last_correct: Mapped[bool] = mapped_column(Boolean)

@@ -1,0 +1,682 @@
+"""The quiz engine: learners, quiz runs, the next question, answers, mastery and reports.
+
+Every function takes the caller's SQLAlchemy session and never commits: the caller owns the transaction
+(``Database.write()``). Time (``now``) and randomness (a run's seed) are passed in, never read from the clock, so
+that the engine is deterministic and testable. No Telegram or Rasa imports: the chat layers call this module.
+
+Next question (:func:`next_question`), in order:
+1. a review that is due (FSRS due date <= now), the most overdue first;
+2. else the learner's weakest scam type (lowest mastery; ties broken by the run's seed) that still has a question
+   the learner has never answered: one of those, chosen with the run's seed;
+3. else, in the weakest type first, the answered question with the lowest recall probability.
+Within one run a question is never served twice. The pool is the active questions for the learner's audiences
+(plus ``general``, which is for everyone), or for every audience if the learner chose none, narrowed to the run's
+focus scam type if it has one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    Attempt,
+    Channel,
+    Learner,
+    LearnerAudience,
+    Question,
+    QuestionAudience,
+    QuestionBank,
+    QuestionRedFlag,
+    QuizRun,
+    ReviewState,
+    RunItem,
+)
+from bot.labels import SCAM_TYPES
+from bot.quiz import scheduling
+from bot.quiz.bank import Banks
+from bot.quiz.model import Audience, question_from_record
+from bot.quiz.model import Question as QuestionRecord
+
+MAX_KEY = 128
+
+
+class QuizError(ValueError):
+    """A request the engine cannot carry out (unknown question, answer out of range, ...)."""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Learners
+
+
+def get_learner(session: Session, channel: Channel | str, external_id: str) -> Learner | None:
+    return session.scalar(
+        select(Learner).where(Learner.channel == Channel(channel), Learner.external_id == str(external_id))
+    )
+
+
+def ensure_learner(
+    session: Session,
+    channel: Channel | str,
+    external_id: str,
+    *,
+    now: datetime,
+    lang: str | None = None,
+    audiences: Iterable[Audience | str] | None = None,
+) -> Learner:
+    """The learner with this channel and external id, created if new; ``lang``/``audiences`` update the profile."""
+    learner = get_learner(session, channel, external_id)
+    if learner is None:
+        learner = Learner(channel=Channel(channel), external_id=str(external_id), lang=lang or "zh", created_at=now)
+        try:
+            with session.begin_nested():
+                session.add(learner)
+                session.flush()
+        except IntegrityError:  # created concurrently by another request
+            learner = get_learner(session, channel, external_id)
+            assert learner is not None
+    if lang is not None:
+        learner.lang = lang
+    if audiences is not None:
+        set_audiences(session, learner, audiences)
+    return learner
+
+
+def set_audiences(session: Session, learner: Learner, audiences: Iterable[Audience | str]) -> None:
+    wanted = sorted({Audience(a).value for a in audiences})
+    if [a.audience for a in learner.audiences] != wanted:
+        learner.audiences = [LearnerAudience(audience=a) for a in wanted]
+        session.flush()
+
+
+def learner_audiences(learner: Learner) -> list[str]:
+    return [a.audience for a in learner.audiences]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Runs and the next question
+
+
+@dataclass(frozen=True)
+class Served:
+    """A question served in a run."""
+
+    run_id: int
+    position: int  # 1-based
+    question: QuestionRecord
+    reason: str  # "due" | "new" | "weak"
+
+    @property
+    def question_id(self) -> str:
+        return self.question.id
+
+
+def start_run(
+    session: Session,
+    learner: Learner,
+    *,
+    now: datetime,
+    seed: int,
+    lang: str | None = None,
+    focus: str | None = None,
+    size: int | None = None,
+) -> QuizRun:
+    if focus is not None and focus not in {t.value for t in SCAM_TYPES}:
+        raise QuizError(f"unknown scam type {focus!r}")
+    run = QuizRun(
+        learner_id=learner.id, lang=lang or learner.lang, seed=seed, focus=focus, size=size, started_at=now
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run: QuizRun, *, now: datetime) -> None:
+    if run.finished_at is None:
+        run.finished_at = now
+        session.flush()
+
+
+def latest_open_run(session: Session, learner_id: int) -> QuizRun | None:
+    return session.scalar(
+        select(QuizRun)
+        .where(QuizRun.learner_id == learner_id, QuizRun.finished_at.is_(None))
+        .order_by(QuizRun.id.desc())
+        .limit(1)
+    )
+
+
+def pending_item(session: Session, run: QuizRun) -> RunItem | None:
+    """The last question served in the run if it has not been answered yet."""
+    return session.scalar(
+        select(RunItem).where(RunItem.run_id == run.id, RunItem.answered.is_(False)).order_by(RunItem.position.desc())
+    )
+
+
+def _pool_filter(audiences: Sequence[str], focus: str | None) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = [Question.retired_at.is_(None)]
+    if audiences:
+        wanted = sorted({*audiences, Audience.GENERAL.value})
+        conditions.append(
+            exists().where(QuestionAudience.question_id == Question.id, QuestionAudience.audience.in_(wanted))
+        )
+    if focus is not None:
+        conditions.append(Question.scam_type == focus)
+    return and_(*conditions)
+
+
+@dataclass
+class _Seen:
+    """One answered question of the pool, as the choice and mastery need it."""
+
+    question_id: str
+    scam_type: str
+    due: datetime
+    recall: float  # R(now)
+    score: float  # [last right] * R(now)
+
+
+def _seen(session: Session, learner_id: int, pool: ColumnElement[bool], now: datetime) -> list[_Seen]:
+    rows = session.execute(
+        select(
+            ReviewState.question_id,
+            Question.scam_type,
+            ReviewState.due,
+            ReviewState.stability,
+            ReviewState.last_review,
+            ReviewState.last_correct,
+        )
+        .join(Question, Question.id == ReviewState.question_id)
+        .where(ReviewState.learner_id == learner_id, pool)
+    ).all()
+    due_type = ReviewState.due.type
+    out = []
+    for qid, scam, due, stability, last_review, last_correct in rows:
+        recall = scheduling.retrievability(stability, last_review, now)
+        out.append(_Seen(qid, scam, due, recall, recall if last_correct else 0.0))
+    del due_type
+    return out
+
+
+def _available(session: Session, pool: ColumnElement[bool]) -> dict[str, int]:
+    rows = session.execute(select(Question.scam_type, func.count()).where(pool).group_by(Question.scam_type)).all()
+    return {scam: n for scam, n in rows}
+
+
+def _mastery_by_type(seen: list[_Seen], available: dict[str, int]) -> dict[str, float]:
+    scores: dict[str, list[float]] = defaultdict(list)
+    for s in seen:
+        scores[s.scam_type].append(s.score)
+    return {t: scheduling.mastery(scores.get(t, []), n) for t, n in available.items()}
+
+
+def next_question(session: Session, run: QuizRun, *, now: datetime) -> Served | None:
+    """Choose the next question of ``run`` (see the module docstring), record it in the run and return it.
+
+    Returns None when the run is finished: its planned size is reached or no question is left in the pool.
+    Deterministic: the same database state, run seed and position give the same question.
+    """
+    served = list(session.scalars(select(RunItem.question_id).where(RunItem.run_id == run.id)))
+    position = len(served) + 1
+    if run.size is not None and position > run.size:
+        return None
+    learner = session.get(Learner, run.learner_id)
+    assert learner is not None
+    pool = _pool_filter(learner_audiences(learner), run.focus)
+    served_set = set(served)
+    rng = random.Random(f"{run.seed}:{position}")
+
+    seen = _seen(session, learner.id, pool, now)
+    choice: tuple[str, str] | None = None
+    due = [s for s in seen if s.due <= now and s.question_id not in served_set]
+    if due:
+        first = min(due, key=lambda s: (s.due, s.question_id))
+        choice = (first.question_id, "due")
+    else:
+        available = _available(session, pool)
+        mastery = _mastery_by_type(seen, available)
+        order = sorted(available, key=lambda t: (mastery[t], rng.random()))
+        seen_ids = {s.question_id for s in seen}
+        for scam in order:
+            new = list(
+                session.scalars(
+                    select(Question.id)
+                    .where(
+                        pool,
+                        Question.scam_type == scam,
+                        ~exists().where(ReviewState.learner_id == learner.id, ReviewState.question_id == Question.id),
+                    )
+                    .order_by(Question.id)
+                )
+            )
+            new = [q for q in new if q not in served_set and q not in seen_ids]
+            if new:
+                choice = (rng.choice(new), "new")
+                break
+        if choice is None:
+            by_type = {t: i for i, t in enumerate(order)}
+            rest = [s for s in seen if s.question_id not in served_set and s.scam_type in by_type]
+            if rest:
+                weakest = min(rest, key=lambda s: (by_type[s.scam_type], s.recall, s.question_id))
+                choice = (weakest.question_id, "weak")
+    if choice is None:
+        return None
+    question_id, reason = choice
+    row = session.get(Question, question_id)
+    assert row is not None
+    session.add(RunItem(run_id=run.id, position=position, question_id=question_id, served_at=now, reason=reason))
+    session.flush()
+    return Served(run.id, position, question_record(row), reason)
+
+
+def question_record(row: Question) -> QuestionRecord:
+    return question_from_record(row.content)
+
+
+def served_item(session: Session, run: QuizRun, position: int) -> Served | None:
+    item = session.get(RunItem, (run.id, position))
+    if item is None:
+        return None
+    row = session.get(Question, item.question_id)
+    assert row is not None
+    return Served(run.id, position, question_record(row), item.reason)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Answers
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    attempt_id: int
+    question: QuestionRecord
+    chosen: tuple[int, ...]
+    correct: bool
+    duplicate: bool  # this idempotency key was recorded before: nothing was written now
+
+
+def record_answer(
+    session: Session,
+    *,
+    learner_id: int,
+    question_id: str,
+    chosen: Iterable[int],
+    now: datetime,
+    idempotency_key: str,
+    response_ms: int | None = None,
+    run_id: int | None = None,
+) -> AnswerResult:
+    """Store one answer and update the learner's review state, once per ``idempotency_key``.
+
+    A second call with the same learner and key returns the first result with ``duplicate=True`` and changes
+    nothing, also when the two calls race in different transactions (the unique constraint decides).
+    """
+    if not idempotency_key or len(idempotency_key) > MAX_KEY:
+        raise QuizError(f"the idempotency key must be 1-{MAX_KEY} characters")
+    existing = _attempt_by_key(session, learner_id, idempotency_key)
+    if existing is not None:
+        return _duplicate(session, existing)
+    row = session.get(Question, question_id)
+    if row is None:
+        raise QuizError(f"unknown question {question_id!r}")
+    record = question_record(row)
+    picked = tuple(sorted(set(int(i) for i in chosen)))
+    if not picked or any(not 0 <= i < len(record.zh.options) for i in picked):
+        raise QuizError(f"answer {list(picked)} is out of range for {question_id} ({len(record.zh.options)} options)")
+    if response_ms is not None and response_ms < 0:
+        raise QuizError("response time is negative")
+    correct = record.is_correct(picked)
+    attempt = Attempt(
+        learner_id=learner_id,
+        question_id=question_id,
+        run_id=run_id,
+        answer=list(picked),
+        correct=correct,
+        response_ms=response_ms,
+        answered_at=now,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+            session.flush()
+    except IntegrityError:  # the same key committed meanwhile by a concurrent writer
+        existing = _attempt_by_key(session, learner_id, idempotency_key)
+        if existing is None:
+            raise
+        return _duplicate(session, existing)
+    _update_review(session, learner_id, question_id, correct, response_ms, now)
+    if run_id is not None:
+        session.execute(
+            update(RunItem)
+            .where(RunItem.run_id == run_id, RunItem.question_id == question_id)
+            .values(answered=True)
+            .execution_options(synchronize_session=False)
+        )
+    return AnswerResult(attempt.id, record, picked, correct, duplicate=False)
+
+
+def _attempt_by_key(session: Session, learner_id: int, key: str) -> Attempt | None:
+    return session.scalar(select(Attempt).where(Attempt.learner_id == learner_id, Attempt.idempotency_key == key))
+
+
+def _duplicate(session: Session, attempt: Attempt) -> AnswerResult:
+    row = session.get(Question, attempt.question_id)
+    assert row is not None
+    return AnswerResult(attempt.id, question_record(row), tuple(attempt.answer), attempt.correct, duplicate=True)
+
+
+def _update_review(
+    session: Session, learner_id: int, question_id: str, correct: bool, response_ms: int | None, now: datetime
+) -> None:
+    state = _locked_state(session, learner_id, question_id)
+    if state is None:
+        state = ReviewState(learner_id=learner_id, question_id=question_id, reps=0, lapses=0, last_correct=False)
+        _apply_card(state, scheduling.new_card(now))
+        try:
+            with session.begin_nested():
+                session.add(state)
+                session.flush()
+        except IntegrityError:  # inserted concurrently: lock theirs and go on from it
+            state = _locked_state(session, learner_id, question_id)
+            assert state is not None
+    was_right = state.reps > 0 and state.last_correct
+    card = scheduling.review(_card(state), correct, response_ms, now)
+    _apply_card(state, card)
+    state.reps += 1
+    state.lapses += int(was_right and not correct)
+    state.last_correct = correct
+    session.flush()
+
+
+def _locked_state(session: Session, learner_id: int, question_id: str) -> ReviewState | None:
+    return session.scalar(
+        select(ReviewState)
+        .where(ReviewState.learner_id == learner_id, ReviewState.question_id == question_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _card(state: ReviewState) -> scheduling.Card:
+    return scheduling.Card(
+        card_id=1,
+        state=scheduling.State(state.state),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+    )
+
+
+def _apply_card(state: ReviewState, card: scheduling.Card) -> None:
+    state.state = int(card.state)
+    state.step = card.step
+    state.stability = card.stability
+    state.difficulty = card.difficulty
+    state.due = card.due
+    state.last_review = card.last_review
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reports
+
+
+@dataclass(frozen=True)
+class FlagScore:
+    red_flag: str
+    attempts: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.attempts if self.attempts else 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    learner_id: int
+    mastery: dict[str, float]  # every scam type of the learner's pool, weakest first
+    attempts: int
+    correct: int
+    streak: int  # right answers in a row, up to the latest
+    best_streak: int
+    practice_days: int  # consecutive days with an answer, up to today (0 if none today or yesterday)
+    due_now: int
+    next_due: datetime | None
+    weakest_red_flags: list[FlagScore] = field(default_factory=list)
+    questions_seen: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.attempts if self.attempts else 0.0
+
+    def weakest_types(self, n: int = 3) -> list[str]:
+        return list(self.mastery)[:n]
+
+    def to_dict(self) -> dict:
+        return {
+            "learner_id": self.learner_id,
+            "mastery": {k: round(v, 3) for k, v in self.mastery.items()},
+            "attempts": self.attempts,
+            "correct": self.correct,
+            "accuracy": round(self.accuracy, 3),
+            "streak": self.streak,
+            "best_streak": self.best_streak,
+            "practice_days": self.practice_days,
+            "due_now": self.due_now,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "questions_seen": self.questions_seen,
+            "weakest_red_flags": [
+                {"red_flag": f.red_flag, "attempts": f.attempts, "accuracy": round(f.accuracy, 3)}
+                for f in self.weakest_red_flags
+            ],
+        }
+
+
+def mastery(session: Session, learner: Learner, *, now: datetime) -> dict[str, float]:
+    """Mastery per scam type of the learner's pool, weakest first (formula: ``bot.quiz.scheduling``)."""
+    pool = _pool_filter(learner_audiences(learner), None)
+    available = _available(session, pool)
+    values = _mastery_by_type(_seen(session, learner.id, pool, now), available)
+    return dict(sorted(values.items(), key=lambda kv: (kv[1], kv[0])))
+
+
+def report(session: Session, learner: Learner, *, now: datetime, flags: int = 3) -> Report:
+    pool = _pool_filter(learner_audiences(learner), None)
+    available = _available(session, pool)
+    seen = _seen(session, learner.id, pool, now)
+    values = _mastery_by_type(seen, available)
+    ordered = dict(sorted(values.items(), key=lambda kv: (kv[1], kv[0])))
+
+    history = session.execute(
+        select(Attempt.correct, Attempt.answered_at, Attempt.question_id)
+        .where(Attempt.learner_id == learner.id)
+        .order_by(Attempt.answered_at, Attempt.id)
+    ).all()
+    streak = best = run = 0
+    for correct, _at, _q in history:
+        run = run + 1 if correct else 0
+        best = max(best, run)
+    streak = run
+    days = sorted({at.date() for _c, at, _q in history}, reverse=True)
+    practice_days = 0
+    if days and (now.date() - days[0]).days <= 1:
+        practice_days = 1
+        for earlier, later in zip(days[1:], days):
+            if (later - earlier).days != 1:
+                break
+            practice_days += 1
+
+    flag_rows = session.execute(
+        select(QuestionRedFlag.red_flag, func.count(), func.sum(func.cast(Attempt.correct, _int())))
+        .join(Attempt, Attempt.question_id == QuestionRedFlag.question_id)
+        .where(Attempt.learner_id == learner.id)
+        .group_by(QuestionRedFlag.red_flag)
+    ).all()
+    scores = [FlagScore(flag, int(n), int(ok or 0)) for flag, n, ok in flag_rows]
+    weakest = sorted((s for s in scores if s.correct < s.attempts), key=lambda s: (s.accuracy, -s.attempts, s.red_flag))
+
+    due_now = sum(1 for s in seen if s.due <= now)
+    upcoming = [s.due for s in seen if s.due > now]
+    return Report(
+        learner_id=learner.id,
+        mastery=ordered,
+        attempts=len(history),
+        correct=sum(1 for c, _a, _q in history if c),
+        streak=streak,
+        best_streak=best,
+        practice_days=practice_days,
+        due_now=due_now,
+        next_due=min(upcoming) if upcoming else None,
+        weakest_red_flags=weakest[:flags],
+        questions_seen=len(seen),
+    )
+
+
+def _int():  # type: ignore[no-untyped-def]
+    from sqlalchemy import Integer
+
+    return Integer()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Importing the banks
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    updated: int
+    unchanged: int
+    retired: int
+    restored: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.retired} retired, {self.restored} restored"
+        )
+
+
+def import_banks(session: Session, banks: Banks, *, now: datetime, partial: bool = False) -> ImportResult:
+    """Insert or update every question of ``banks``; retire the ones no longer there.
+
+    ``partial``: ``banks`` is only some of the bank files, so only questions of *those* banks that are missing are
+    retired (a whole-directory import retires every question not in it). Retired questions keep their attempts and
+    come back (``restored``) if they reappear. Runs in the caller's transaction: call it in one ``Database.write()``
+    so that a failure leaves the database as it was.
+    """
+    existing = {q.id: q for q in session.scalars(select(Question))}
+    known_banks = {b.id: b for b in session.scalars(select(QuestionBank))}
+    added = updated = unchanged = restored = 0
+    incoming: set[str] = set()
+    for bank in banks.banks:
+        row_bank = known_banks.get(bank.id)
+        if row_bank is None:
+            row_bank = QuestionBank(id=bank.id, title_zh=bank.title_zh, title_en=bank.title_en, path=bank.path,
+                                    imported_at=now)
+            session.add(row_bank)
+        else:
+            row_bank.title_zh, row_bank.title_en, row_bank.path, row_bank.imported_at = (
+                bank.title_zh, bank.title_en, bank.path, now)
+    session.flush()
+    for record in banks.questions:
+        incoming.add(record.id)
+        row = existing.get(record.id)
+        if row is None:
+            row = Question(id=record.id, created_at=now, retired_at=None)
+            _fill(row, record, now)
+            session.add(row)
+            added += 1
+            continue
+        if row.retired_at is not None:
+            row.retired_at = None
+            restored += 1
+        if row.content_hash == record.content_hash:
+            unchanged += 1
+            continue
+        _fill(row, record, now)
+        updated += 1
+    retired = 0
+    scope = {b.id for b in banks.banks} if partial else None
+    for row in existing.values():
+        if row.id in incoming or row.retired_at is not None:
+            continue
+        if scope is not None and row.bank_id not in scope:
+            continue
+        row.retired_at = now
+        retired += 1
+    session.flush()
+    return ImportResult(added, updated, unchanged, retired, restored)
+
+
+def _fill(row: Question, record: QuestionRecord, now: datetime) -> None:
+    row.bank_id = record.bank
+    row.type = record.type.value
+    row.scam_type = record.scam_type.value
+    row.content = record.to_record()
+    row.content_hash = record.content_hash
+    row.updated_at = now
+    row.audiences = [QuestionAudience(audience=a) for a in sorted(x.value for x in record.audiences)]
+    row.red_flags = [QuestionRedFlag(red_flag=f) for f in record.red_flags]
+
+
+def stats(session: Session) -> dict:
+    """Counts over the active (not retired) questions in the database."""
+    active = Question.retired_at.is_(None)
+    total = session.scalar(select(func.count()).select_from(Question).where(active)) or 0
+    retired = session.scalar(select(func.count()).select_from(Question).where(Question.retired_at.is_not(None))) or 0
+    by_type = dict(session.execute(select(Question.scam_type, func.count()).where(active).group_by(Question.scam_type)).all())
+    by_audience = dict(
+        session.execute(
+            select(QuestionAudience.audience, func.count())
+            .join(Question, Question.id == QuestionAudience.question_id)
+            .where(active)
+            .group_by(QuestionAudience.audience)
+        ).all()
+    )
+    by_qtype = dict(session.execute(select(Question.type, func.count()).where(active).group_by(Question.type)).all())
+    banks = dict(session.execute(select(Question.bank_id, func.count()).where(active).group_by(Question.bank_id)).all())
+    return {
+        "questions": total,
+        "by_scam_type": {t.value: by_type.get(t.value, 0) for t in SCAM_TYPES},
+        "by_audience": {a.value: by_audience.get(a.value, 0) for a in Audience},
+        "by_question_type": by_qtype,
+        "banks": banks,
+        "languages": ["zh", "en"] if total else [],
+        "retired": retired,
+    }
+
+
+def reset_learner(session: Session, learner: Learner) -> None:
+    """Forget a learner's answers and schedule (they asked to start over)."""
+    session.execute(delete(ReviewState).where(ReviewState.learner_id == learner.id))
+    session.execute(delete(Attempt).where(Attempt.learner_id == learner.id))
+
+
+__all__ = [
+    "AnswerResult",
+    "ImportResult",
+    "QuizError",
+    "Report",
+    "Served",
+    "ensure_learner",
+    "finish_run",
+    "import_banks",
+    "mastery",
+    "next_question",
+    "record_answer",
+    "report",
+    "start_run",
+    "stats",
+    "timedelta",
+]
