@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import typer
 
-from bot.cli_quiz import quiz_app
+from bot.cli_quiz import db_app, quiz_app
 
 from bot import runtime
 from bot.analysis import analyse
@@ -21,6 +21,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Anti-fraud e
 kb_app = typer.Typer(no_args_is_help=True, help="The scam knowledge base.")
 app.add_typer(kb_app, name="kb")
 app.add_typer(quiz_app, name="quiz")
+app.add_typer(db_app, name="db")
 
 MAX_INPUT = 20_000  # characters of one message we pass on; longer input is cut (and the user told)
 QUIT = {"/quit", "/exit", "/q", "退出"}
