@@ -3,6 +3,8 @@ server, as child processes on 127.0.0.1 (``bot.runtime``); nothing of ours is mo
 
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -10,6 +12,10 @@ from typing import Any, Iterator
 import pytest
 
 from bot import runtime
+from bot.db import Database
+
+#: The PostgreSQL server the tests use (scripts/postgres.sh installs and starts it); each test gets a fresh database.
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="session")
@@ -61,3 +67,67 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The stack tests share one server per session; run the cheap unit tests first so a broken basic fails fast.
     items.sort(key=lambda item: "stack" in item.keywords)
 
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Databases: a fresh one per test, on SQLite (a file) and on the real PostgreSQL server.
+
+
+def _postgres_admin():  # type: ignore[no-untyped-def]
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except sqlalchemy.exc.OperationalError as error:
+        engine.dispose()
+        message = f"PostgreSQL is not reachable at {POSTGRES_URL}: {str(error).splitlines()[0]}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " (CI=true: the PostgreSQL tests must run; scripts/postgres.sh starts the server)")
+        pytest.skip(message)
+    return engine
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    from sqlalchemy.engine import make_url
+
+    admin = _postgres_admin()
+    name = f"antifraud_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'antifraud.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """A migrated, empty database (each backend in turn)."""
+    db = Database(database_url)
+    db.migrate()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[Database]:
+    db = Database(sqlite_url)
+    db.migrate()
+    yield db
+    db.dispose()
