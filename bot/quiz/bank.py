@@ -202,7 +202,8 @@ class _BankReader:
         """The YAML node a record message is about (``zh.explanation ...`` -> that value), for its line."""
         match = _MESSAGE_FIELD.match(message)
         if match is None:
-            return q["answer"][1] if message.startswith("answer") and "answer" in q else node
+            about_answer = message.startswith(("answer", "every option", "no answer")) or "exactly one answer" in message
+            return q["answer"][1] if about_answer and "answer" in q else node
         lang, name = match.groups()
         if lang not in q or not isinstance(q[lang][1], yaml.MappingNode):
             return node
@@ -234,8 +235,7 @@ class _BankReader:
 
     def content(self, node: yaml.Node, q: Fields, lang: str, where: str, qtype: QuestionType | None) -> Content | None:
         f = self.file
-        if lang not in q:
-            f.problem(node, f"missing {lang} translation", where)
+        if lang not in q:  # reported as a missing required key
             return None
         at = f"{where}.{lang}"
         c = f.fields(q[lang][1], at, CONTENT_REQUIRED, CONTENT_OPTIONAL)
