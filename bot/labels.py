@@ -64,6 +64,9 @@ CONVERSATION_INTENTS: frozenset[str] = frozenset(
         "deny",
         "ask_help",
         "start_quiz",
+        "quiz_answer",
+        "ask_progress",
+        "stop_quiz",
         "inform_location",
         "out_of_scope",
     }

@@ -30,11 +30,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "I can't help with that: I only know about scams and fraud. Tell me about something suspicious that happened, "
         "or ask me a question about scams.",
     ),
-    "quiz_soon": (
-        "防骗小测验正在准备中，很快就能用了。现在你可以先问我任何诈骗类型的危险信号，比如“刷单有哪些危险信号”。",
-        "The anti-scam quiz isn't ready yet: it's coming soon. Meanwhile you can ask me about the red flags of any "
-        "scam, e.g. \"red flags of order brushing\".",
-    ),
     "other_language": (
         "抱歉，我目前只能用中文或英文交流。Sorry, I can only chat in Chinese or English.\n"
         "如遇紧急情况，请立即拨打当地报警电话。In an emergency, call the local police now.",

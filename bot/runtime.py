@@ -175,6 +175,7 @@ class Stack:
     processes: list[subprocess.Popen[Any]] = field(default_factory=list)
     tracker_db: Path | None = None
     endpoints: Path | None = None
+    database_url: str | None = None  # the action server's quiz database, when given
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60.0))
 
     # -- talking to it
@@ -239,13 +240,14 @@ def start_stack(
     model: Path | None = None,
     *,
     tracker_db: Path | None = None,
+    database_url: str | None = None,
     timeout: float = 180.0,
     echo: Callable[[str], None] = lambda _: None,
 ) -> Stack:
     """Start the action server and the Rasa server on free ports of 127.0.0.1 and wait until both answer.
 
     ``tracker_db``: a SQLite file for Rasa's tracker store (conversations survive a restart); None keeps them in
-    memory.
+    memory. ``database_url``: the quiz database of the action server (default: ``$DATABASE_URL`` or the SQLite file).
     """
     model = model or train(echo=echo)
     rasa = rasa_bin()  # before spawning anything: a missing Rasa must not leave an action server behind
@@ -257,7 +259,8 @@ def start_stack(
     action_log, rasa_log = logs / "actions.log", logs / "rasa.log"
     actions = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
-        cwd=ROOT, env=child_env(SANIC_HOST="127.0.0.1"), stdout=action_log.open("a"), stderr=subprocess.STDOUT,
+        cwd=ROOT, env=child_env(SANIC_HOST="127.0.0.1", **({"DATABASE_URL": database_url} if database_url else {})),
+        stdout=action_log.open("a"), stderr=subprocess.STDOUT,
         start_new_session=True, preexec_fn=_die_with_parent,
     )
     rasa_server = subprocess.Popen(
@@ -270,7 +273,7 @@ def start_stack(
     )
     stack = Stack(
         f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa_server],
-        tracker_db, endpoints,
+        tracker_db, endpoints, database_url,
     )
     try:
         echo("Starting the action server and the Rasa server...")

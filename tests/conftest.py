@@ -25,8 +25,9 @@ def model() -> Path:
 
 @pytest.fixture(scope="session")
 def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[runtime.Stack]:
-    db = tmp_path_factory.mktemp("rasa") / "tracker.db"
-    with runtime.start_stack(model, tracker_db=db) as running:
+    state = tmp_path_factory.mktemp("rasa")
+    quiz_db = f"sqlite:///{state / 'quiz.db'}"
+    with runtime.start_stack(model, tracker_db=state / "tracker.db", database_url=quiz_db) as running:
         yield running
 
 

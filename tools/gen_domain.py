@@ -23,6 +23,9 @@ GENERAL_ACTIONS = {
     "deny": "action_answer_followup",
     "ask_help": "action_help",
     "start_quiz": "action_start_quiz",
+    "quiz_answer": "action_quiz_answer",
+    "ask_progress": "action_quiz_progress",
+    "stop_quiz": "action_stop_quiz",
     "inform_location": "action_set_location",
     "out_of_scope": "action_out_of_scope",
     "ask_hotline": "action_hotlines",
@@ -32,6 +35,10 @@ GENERAL_ACTIONS = {
     "ask_number_real": "action_check_number",
     "nlu_fallback": "action_clarify",
 }
+
+#: Entities, set only by button payloads: ``/start_quiz{"audience":"parent"}``, ``/quiz_answer{"choice":"B",
+#: "item":"12:3"}`` (``item``: the round and position the button belongs to, so a stale button answers nothing).
+ENTITIES = ("audience", "choice", "item")
 
 SLOTS = {
     "lang": "text",          # zh | en: the language of the user's last message we could tell
@@ -65,6 +72,9 @@ def domain_text() -> str:
         "",
         "intents:",
         *[f"  - {name}" for name in all_intents()],
+        "",
+        "entities:",
+        *[f"  - {name}" for name in ENTITIES],
         "",
         "slots:",
     ]

@@ -137,4 +137,8 @@ ActionHelp = _action("action_help", lambda kb, a, ctx: teach.simple_reply("help"
 ActionGoodbye = _action("action_goodbye", lambda kb, a, ctx: teach.simple_reply("goodbye", ctx, buttons=False))
 ActionThank = _action("action_thank", lambda kb, a, ctx: teach.simple_reply("thank", ctx, buttons=False))
 ActionOutOfScope = _action("action_out_of_scope", lambda kb, a, ctx: teach.simple_reply("out_of_scope", ctx))
-ActionStartQuiz = _action("action_start_quiz", lambda kb, a, ctx: teach.simple_reply("quiz_soon", ctx))
+
+# The quiz actions (action_start_quiz, action_quiz_answer, action_quiz_progress, action_stop_quiz).
+from bot.actions.quiz import ActionQuizAnswer, ActionQuizProgress, ActionStartQuiz, ActionStopQuiz  # noqa: E402
+
+__all__ = ["ActionQuizAnswer", "ActionQuizProgress", "ActionStartQuiz", "ActionStopQuiz"]

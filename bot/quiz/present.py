@@ -48,6 +48,32 @@ _TEXT = {
     "report_next_due": {"zh": "下次复习：{when}。", "en": "Next review: {when}."},
     "report_mastery": {"zh": "各类诈骗掌握程度（0–100%）：", "en": "Mastery per scam type (0–100%):"},
     "report_flags": {"zh": "最需要记住的诈骗信号：", "en": "Red flags to remember:"},
+    "choose_audience": {
+        "zh": "先选一下你的身份，题目会更贴近你的情况（之后也可以改）：",
+        "en": "First, who are you? The questions will fit your situation (you can change it later):",
+    },
+    "no_pending": {
+        "zh": "现在没有等你回答的题目。说“考考我”开始一轮小测验吧！",
+        "en": "There's no question waiting for an answer. Say “quiz me” to start a round!",
+    },
+    "already_answered": {"zh": "这道题你已经答过了。", "en": "You've already answered that one."},
+    "stopped": {
+        "zh": "好的，小测验先停在这里。想继续随时说“考考我”。",
+        "en": "OK, the quiz stops here. Say “quiz me” whenever you want to go on.",
+    },
+    "no_round": {"zh": "现在没有进行中的小测验。", "en": "There's no quiz going on."},
+    "no_questions": {
+        "zh": "题库里暂时没有适合你的题目。",
+        "en": "There are no questions for you in the banks yet.",
+    },
+    "unavailable": {
+        "zh": "小测验暂时用不了（题库或数据库出了问题），请稍后再试。防骗问题可以照常问我。",
+        "en": "The quiz is unavailable right now (a problem with the question bank or database). Please try again "
+        "later; you can still ask me anything about scams.",
+    },
+    "btn_again": {"zh": "再来一轮", "en": "Another round"},
+    "btn_progress": {"zh": "我的进度", "en": "How am I doing"},
+    "btn_stop": {"zh": "不考了", "en": "Stop the quiz"},
     "summary": {
         "zh": "本轮结束：{right}/{total} 题答对。",
         "en": "Round over: {right} of {total} right.",

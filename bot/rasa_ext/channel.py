@@ -3,10 +3,16 @@
 Rasa stores every user message in its tracker and may log it; masking here, at the edge, means neither the NLU,
 the tracker store, the logs nor the action server ever hold a bank-card, ID, passport or phone number in clear.
 The URL stays ``/webhooks/rest/webhook``.
+
+A message that is only option letters ("B", "b", "AC", "a, c") is an answer to the quiz question on screen: it is
+passed on as ``/quiz_answer{"choice": ...}``, as a button press would be, so that no classifier has to guess what
+a single letter means.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Optional, Text
@@ -32,6 +38,22 @@ def official_numbers() -> frozenset[str]:
     return frozenset(str(c["number"]) for c in contacts if isinstance(c, dict) and c.get("number"))
 
 
+#: Quiz answers typed as letters: one letter, capitals run together ("AC"; lower-case runs could be words such as
+#: "bad"), or letters with separators ("a, c", "A C").
+LETTER_ANSWER = re.compile(
+    r"^\s*(?P<letters>[A-Ja-j]|[A-J]{2,10}|[A-Ja-j](?:\s*[,，、\s]\s*[A-Ja-j]){1,9})\s*[.。!！]?\s*$"
+)
+
+
+def as_quiz_answer(text: str) -> str:
+    """``/quiz_answer{"choice": "AC"}`` for a message of option letters; any other text unchanged."""
+    match = LETTER_ANSWER.match(text)
+    if match is None:
+        return text
+    letters = re.sub(r"[^A-Ja-j]", "", match.group("letters")).upper()
+    return "/quiz_answer" + json.dumps({"choice": letters}, separators=(",", ":"))
+
+
 class MaskedRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
@@ -39,7 +61,7 @@ class MaskedRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         text = super()._extract_message(req)
-        return mask(text, keep=official_numbers()) if isinstance(text, str) else text
+        return as_quiz_answer(mask(text, keep=official_numbers())) if isinstance(text, str) else text
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         metadata = super().get_metadata(request)
