@@ -17,12 +17,13 @@ focus scam type if it has one.
 from __future__ import annotations
 
 import random
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -316,114 +317,135 @@ def record_answer(
     """Store one answer and update the learner's review state, once per ``idempotency_key``.
 
     A second call with the same learner and key returns the first result with ``duplicate=True`` and changes
-    nothing, also when the two calls race in different transactions (the unique constraint decides).
+    nothing, also when the two calls race in different transactions: the attempt is inserted with
+    ``ON CONFLICT DO NOTHING`` on the (learner, key) unique constraint, and the review state row is locked
+    (``SELECT ... FOR UPDATE``; SQLite write transactions are exclusive anyway) before it is changed.
     """
     if not idempotency_key or len(idempotency_key) > MAX_KEY:
         raise QuizError(f"the idempotency key must be 1-{MAX_KEY} characters")
-    existing = _attempt_by_key(session, learner_id, idempotency_key)
-    if existing is not None:
-        return _duplicate(session, existing)
-    row = session.get(Question, question_id)
-    if row is None:
-        raise QuizError(f"unknown question {question_id!r}")
-    record = question_record(row)
+    sql = _statements(session)
+    connection = session.connection()
+    record = _question(connection, sql, question_id)
     picked = tuple(sorted(set(int(i) for i in chosen)))
     if not picked or any(not 0 <= i < len(record.zh.options) for i in picked):
         raise QuizError(f"answer {list(picked)} is out of range for {question_id} ({len(record.zh.options)} options)")
     if response_ms is not None and response_ms < 0:
         raise QuizError("response time is negative")
     correct = record.is_correct(picked)
-    attempt = Attempt(
-        learner_id=learner_id,
-        question_id=question_id,
-        run_id=run_id,
-        answer=list(picked),
-        correct=correct,
-        response_ms=response_ms,
-        answered_at=now,
-        idempotency_key=idempotency_key,
-    )
-    try:
-        with session.begin_nested():
-            session.add(attempt)
-            session.flush()
-    except IntegrityError:  # the same key committed meanwhile by a concurrent writer
-        existing = _attempt_by_key(session, learner_id, idempotency_key)
-        if existing is None:
-            raise
-        return _duplicate(session, existing)
-    _update_review(session, learner_id, question_id, correct, response_ms, now)
+    attempt_id = connection.execute(sql.insert_attempt, {
+        "learner_id": learner_id, "question_id": question_id, "run_id": run_id, "answer": list(picked),
+        "correct": correct, "response_ms": response_ms, "answered_at": now, "idempotency_key": idempotency_key,
+    }).scalar()
+    if attempt_id is None:  # this key was recorded before (or just now, by a concurrent writer)
+        existing = connection.execute(sql.attempt_by_key, {"b_learner": learner_id, "b_key": idempotency_key}).one()
+        return AnswerResult(existing.id, _question(connection, sql, existing.question_id), tuple(existing.answer),
+                            existing.correct, duplicate=True)
+    _update_review(connection, sql, learner_id, question_id, correct, response_ms, now)
     if run_id is not None:
-        session.execute(
-            update(RunItem)
-            .where(RunItem.run_id == run_id, RunItem.question_id == question_id)
-            .values(answered=True)
-            .execution_options(synchronize_session=False)
+        connection.execute(sql.mark_answered, {"b_run": run_id, "b_question": question_id})
+    return AnswerResult(attempt_id, record, picked, correct, duplicate=False)
+
+
+class _Statements:
+    """The answer path's statements, built once per dialect and executed with parameters on the session's
+    connection: recording an answer is a handful of cached, compiled statements (see bench/quiz_answers.py)."""
+
+    def __init__(self, dialect: str) -> None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:  # pragma: no cover - other databases are not supported
+            raise QuizError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
+        q, a, rs, item = Question.__table__, Attempt.__table__, ReviewState.__table__, RunItem.__table__
+        self.question_hash = select(q.c.content_hash).where(q.c.id == bindparam("b_question"))
+        self.question_content = select(q.c.content).where(q.c.id == bindparam("b_question"))
+        self.insert_attempt = (
+            insert(a).on_conflict_do_nothing(index_elements=["learner_id", "idempotency_key"]).returning(a.c.id)
         )
-    return AnswerResult(attempt.id, record, picked, correct, duplicate=False)
+        self.attempt_by_key = select(a.c.id, a.c.question_id, a.c.answer, a.c.correct).where(
+            a.c.learner_id == bindparam("b_learner"), a.c.idempotency_key == bindparam("b_key")
+        )
+        state_key = (rs.c.learner_id == bindparam("b_learner"), rs.c.question_id == bindparam("b_question"))
+        self.lock_state = (
+            select(rs.c.state, rs.c.step, rs.c.stability, rs.c.difficulty, rs.c.due, rs.c.last_review, rs.c.reps,
+                   rs.c.lapses, rs.c.last_correct)
+            .where(*state_key)
+            .with_for_update()
+        )
+        self.insert_state = (
+            insert(rs).on_conflict_do_nothing(index_elements=["learner_id", "question_id"]).returning(rs.c.learner_id)
+        )
+        self.update_state = update(rs).where(*state_key)
+        self.mark_answered = (
+            update(item)
+            .where(item.c.run_id == bindparam("b_run"), item.c.question_id == bindparam("b_question"))
+            .values(answered=True)
+        )
 
 
-def _attempt_by_key(session: Session, learner_id: int, key: str) -> Attempt | None:
-    return session.scalar(select(Attempt).where(Attempt.learner_id == learner_id, Attempt.idempotency_key == key))
+_STATEMENTS: dict[str, _Statements] = {}
+_TRANSACTION_HASHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+#: Parsed questions by (id, content hash): the answers of a whole class to one question parse it once.
+_RECORDS: dict[tuple[str, str], QuestionRecord] = {}
 
 
-def _duplicate(session: Session, attempt: Attempt) -> AnswerResult:
-    row = session.get(Question, attempt.question_id)
-    assert row is not None
-    return AnswerResult(attempt.id, question_record(row), tuple(attempt.answer), attempt.correct, duplicate=True)
+def _statements(session: Session) -> _Statements:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _STATEMENTS:
+        _STATEMENTS[dialect] = _Statements(dialect)
+    return _STATEMENTS[dialect]
+
+
+def _question(connection: Connection, sql: _Statements, question_id: str) -> QuestionRecord:
+    # Within one transaction a question does not change: its hash is looked up once per transaction.
+    hashes = _TRANSACTION_HASHES.setdefault(connection.get_transaction() or connection, {})
+    content_hash = hashes.get(question_id)
+    if content_hash is None:
+        content_hash = connection.execute(sql.question_hash, {"b_question": question_id}).scalar()
+        hashes[question_id] = content_hash
+    if content_hash is None:
+        raise QuizError(f"unknown question {question_id!r}")
+    record = _RECORDS.get((question_id, content_hash))
+    if record is None:
+        record = question_from_record(connection.execute(sql.question_content, {"b_question": question_id}).scalar())
+        if len(_RECORDS) > 20_000:
+            _RECORDS.clear()
+        _RECORDS[(question_id, content_hash)] = record
+    return record
 
 
 def _update_review(
-    session: Session, learner_id: int, question_id: str, correct: bool, response_ms: int | None, now: datetime
+    connection: Connection, sql: _Statements, learner_id: int, question_id: str, correct: bool,
+    response_ms: int | None, now: datetime,
 ) -> None:
-    state = _locked_state(session, learner_id, question_id)
-    if state is None:
-        state = ReviewState(learner_id=learner_id, question_id=question_id, reps=0, lapses=0, last_correct=False)
-        _apply_card(state, scheduling.new_card(now))
-        try:
-            with session.begin_nested():
-                session.add(state)
-                session.flush()
-        except IntegrityError:  # inserted concurrently: lock theirs and go on from it
-            state = _locked_state(session, learner_id, question_id)
-            assert state is not None
-    was_right = state.reps > 0 and state.last_correct
-    card = scheduling.review(_card(state), correct, response_ms, now)
-    _apply_card(state, card)
-    state.reps += 1
-    state.lapses += int(was_right and not correct)
-    state.last_correct = correct
-    session.flush()
+    # Most answers are a learner's first to a question: try to create the row, reviewed once, in one statement.
+    card = scheduling.review(scheduling.new_card(now), correct, response_ms, now)
+    inserted = connection.execute(sql.insert_state, {
+        "learner_id": learner_id, "question_id": question_id, "reps": 1, "lapses": 0, "last_correct": correct,
+        **_card_values(card),
+    }).first()
+    if inserted is not None:
+        return
+    # It exists (or a concurrent writer just created it): lock it, review its card, write it back.
+    key = {"b_learner": learner_id, "b_question": question_id}
+    row = connection.execute(sql.lock_state, key).one()
+    state, step, stability, difficulty, due, last_review, reps, lapses, last_correct = row
+    card = scheduling.Card(card_id=1, state=scheduling.State(state), step=step, stability=stability,
+                           difficulty=difficulty, due=due, last_review=last_review)
+    card = scheduling.review(card, correct, response_ms, now)
+    connection.execute(sql.update_state, {
+        **key, "reps": reps + 1, "lapses": lapses + int(bool(last_correct) and not correct), "last_correct": correct,
+        **_card_values(card),
+    })
 
 
-def _locked_state(session: Session, learner_id: int, question_id: str) -> ReviewState | None:
-    return session.scalar(
-        select(ReviewState)
-        .where(ReviewState.learner_id == learner_id, ReviewState.question_id == question_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
-def _card(state: ReviewState) -> scheduling.Card:
-    return scheduling.Card(
-        card_id=1,
-        state=scheduling.State(state.state),
-        step=state.step,
-        stability=state.stability,
-        difficulty=state.difficulty,
-        due=state.due,
-        last_review=state.last_review,
-    )
-
-
-def _apply_card(state: ReviewState, card: scheduling.Card) -> None:
-    state.state = int(card.state)
-    state.step = card.step
-    state.stability = card.stability
-    state.difficulty = card.difficulty
-    state.due = card.due
-    state.last_review = card.last_review
+def _card_values(card: scheduling.Card) -> dict:
+    return {
+        "state": int(card.state), "step": card.step, "stability": card.stability, "difficulty": card.difficulty,
+        "due": card.due, "last_review": card.last_review,
+    }
 
 
 # --------------------------------------------------------------------------------------------------------------
