@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -129,6 +131,11 @@ def _make_engine(url: URL, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        try:  # the quiz engine computes recall with pow() and floor(); SQLite builds without math functions get Python's
+            cursor.execute("SELECT pow(2, 0.5), floor(1.5)")
+        except sqlite3.OperationalError:
+            dbapi_connection.create_function("pow", 2, math.pow, deterministic=True)
+            dbapi_connection.create_function("floor", 1, math.floor, deterministic=True)
         cursor.close()
 
     @event.listens_for(engine, "begin")

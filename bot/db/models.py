@@ -204,10 +204,20 @@ class Attempt(Base):
 
 class ReviewState(Base):
     __tablename__ = "review_states"
-    __table_args__ = (Index("ix_review_states_learner_id_due", "learner_id", "due"),)
+    __table_args__ = (
+        Index("ix_review_states_learner_id_due", "learner_id", "due"),
+        # Covers mastery per type (one index-only aggregate) and "which questions of this type were answered".
+        Index(
+            "ix_review_states_mastery",
+            "learner_id", "scam_type", "last_correct", "stability", "last_review_day", "question_id",
+        ),
+    )
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"), primary_key=True)
+    #: The question's scam type, copied here (kept in step by the import) so that mastery per type is one
+    #: aggregate over the learner's rows, without a join.
+    scam_type: Mapped[str] = mapped_column(String(32))
     # The FSRS card (fsrs.Card fields).
     state: Mapped[int] = mapped_column(Integer)
     step: Mapped[int | None]
@@ -215,6 +225,8 @@ class ReviewState(Base):
     difficulty: Mapped[float | None] = mapped_column(Float)
     due: Mapped[datetime]
     last_review: Mapped[datetime | None]
+    #: ``last_review`` as days since 1970-01-01 UTC (a float): recall is computed from it in SQL, on any backend.
+    last_review_day: Mapped[float | None] = mapped_column(Float)
     # Counters the reports use.
     reps: Mapped[int] = mapped_column(Integer, default=0)
     lapses: Mapped[int] = mapped_column(Integer, default=0)

@@ -23,7 +23,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, exists, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    select,
+    String,
+    insert,
+    literal,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -206,16 +223,115 @@ def _seen(session: Session, learner_id: int, pool: ColumnElement[bool], now: dat
     return out
 
 
-def _available(session: Session, pool: ColumnElement[bool]) -> dict[str, int]:
-    rows = session.execute(select(Question.scam_type, func.count()).where(pool).group_by(Question.scam_type)).all()
-    return {scam: n for scam, n in rows}
+@dataclass(frozen=True)
+class _Pool:
+    """The active question ids of a pool, by scam type, sorted, and their content hashes (cached per bank
+    version)."""
+
+    by_type: dict[str, tuple[str, ...]]
+    hashes: dict[str, str]
+
+    @property
+    def available(self) -> dict[str, int]:
+        return {t: len(ids) for t, ids in self.by_type.items()}
 
 
-def _mastery_by_type(seen: list[_Seen], available: dict[str, int]) -> dict[str, float]:
-    scores: dict[str, list[float]] = defaultdict(list)
-    for s in seen:
-        scores[s.scam_type].append(s.score)
-    return {t: scheduling.mastery(scores.get(t, []), n) for t, n in available.items()}
+_POOLS: dict[tuple, _Pool] = {}
+
+
+class _Selection:
+    """The statements of the next-question choice, built once per dialect and executed with parameters (the
+    choice is a handful of cached, compiled statements: see bench/quiz_next.py)."""
+
+    def __init__(self, dialect: str) -> None:
+        q, rs, item = Question.__table__, ReviewState.__table__, RunItem.__table__
+        la, qa, bank = LearnerAudience.__table__, QuestionAudience.__table__, QuestionBank.__table__
+        self.dialect = dialect
+        self.version = select(func.max(bank.c.imported_at), func.count()).select_from(bank)
+        # What the run served, the learner's audiences and the bank version, in one round trip.
+        self.start = union_all(
+            select(literal("s"), item.c.question_id).where(item.c.run_id == bindparam("b_run")),
+            select(literal("a"), la.c.audience).where(la.c.learner_id == bindparam("b_learner")),
+            select(literal("v"), cast(func.max(bank.c.imported_at), String) + ":" + cast(func.count(), String)),
+        )
+        in_pool = exists().where(qa.c.question_id == q.c.id, qa.c.audience.in_(bindparam("b_audiences", expanding=True)))
+        base = (
+            select(rs.c.question_id, q.c.content_hash)
+            .join(q, q.c.id == rs.c.question_id)
+            .where(
+                rs.c.learner_id == bindparam("b_learner"),
+                rs.c.due <= bindparam("b_now", type_=rs.c.due.type),
+                q.c.retired_at.is_(None),
+                rs.c.question_id.not_in(bindparam("b_served", expanding=True)),
+            )
+            .order_by(rs.c.due, rs.c.question_id)
+            .limit(1)
+        )
+        self.due = {
+            (audiences, focus): base.where(*([in_pool] if audiences else []),
+                                           *([q.c.scam_type == bindparam("b_focus")] if focus else []))
+            for audiences in (False, True) for focus in (False, True)
+        }
+        days = func.floor(bindparam("b_today") - rs.c.last_review_day)
+        days = case((days < 0, 0.0), else_=days)
+        recall = func.pow(1.0 + scheduling.FACTOR * days / rs.c.stability, scheduling.DECAY)
+        self.mastery = (
+            select(rs.c.scam_type, func.count(), func.sum(case((rs.c.last_correct.is_(True), recall), else_=0.0)))
+            .where(rs.c.learner_id == bindparam("b_learner"))
+            .group_by(rs.c.scam_type)
+        )
+        self.seen_of_type = select(rs.c.question_id).where(
+            rs.c.learner_id == bindparam("b_learner"), rs.c.scam_type == bindparam("b_scam")
+        )
+        self.add_item = insert(item)
+
+
+_SELECTIONS: dict[str, _Selection] = {}
+
+
+def _selection(session: Session) -> _Selection:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _SELECTIONS:
+        _SELECTIONS[dialect] = _Selection(dialect)
+    return _SELECTIONS[dialect]
+
+
+def _bank_version(session: Session) -> str:
+    """Changes whenever an import changes the banks (each import stamps its banks' ``imported_at``)."""
+    latest, count = session.connection().execute(_selection(session).version).one()
+    return f"{latest}:{count}"
+
+
+def _pool(session: Session, audiences: Sequence[str], focus: str | None, version: str | None = None) -> _Pool:
+    version = version if version is not None else _bank_version(session)
+    key = (str(session.get_bind().url), version, tuple(sorted(audiences)), focus)
+    pool = _POOLS.get(key)
+    if pool is None:
+        by_type: dict[str, list[str]] = defaultdict(list)
+        hashes: dict[str, str] = {}
+        for qid, scam, content_hash in session.execute(
+            select(Question.id, Question.scam_type, Question.content_hash)
+            .where(_pool_filter(audiences, focus))
+            .order_by(Question.id)
+        ):
+            by_type[scam].append(qid)
+            hashes[qid] = content_hash
+        pool = _Pool({t: tuple(ids) for t, ids in by_type.items()}, hashes)
+        if len(_POOLS) > 256:
+            _POOLS.clear()
+        _POOLS[key] = pool
+    return pool
+
+
+def _mastery_by_type(session: Session, learner_id: int, available: dict[str, int], now: datetime) -> dict[str, float]:
+    """Mastery per scam type of the pool (formula: ``bot.quiz.scheduling``), from one aggregate over the
+    learner's review states (an index-only scan): FSRS retrievability ``(1 + FACTOR * days / stability) ** DECAY``
+    of every question whose last answer was right. Every answered question of a type counts, in the pool or not."""
+    rows = session.connection().execute(
+        _selection(session).mastery, {"b_learner": learner_id, "b_today": scheduling.day_number(now)}
+    ).all()
+    sums = {scam: (int(n), float(total or 0.0)) for scam, n, total in rows}
+    return {t: scheduling.mastery_of(*sums.get(t, (0, 0.0)), available=n) for t, n in available.items()}
 
 
 def next_question(session: Session, run: QuizRun, *, now: datetime) -> Served | None:
@@ -224,57 +340,54 @@ def next_question(session: Session, run: QuizRun, *, now: datetime) -> Served | 
     Returns None when the run is finished: its planned size is reached or no question is left in the pool.
     Deterministic: the same database state, run seed and position give the same question.
     """
-    served = list(session.scalars(select(RunItem.question_id).where(RunItem.run_id == run.id)))
+    sql = _selection(session)
+    connection = session.connection()
+    rows = connection.execute(sql.start, {"b_run": run.id, "b_learner": run.learner_id}).all()
+    served = [value for kind, value in rows if kind == "s"]
+    audiences = [value for kind, value in rows if kind == "a"]
+    version = next((value for kind, value in rows if kind == "v"), "")
     position = len(served) + 1
     if run.size is not None and position > run.size:
         return None
-    learner = session.get(Learner, run.learner_id)
-    assert learner is not None
-    pool = _pool_filter(learner_audiences(learner), run.focus)
-    served_set = set(served)
     rng = random.Random(f"{run.seed}:{position}")
 
-    seen = _seen(session, learner.id, pool, now)
     choice: tuple[str, str] | None = None
-    due = [s for s in seen if s.due <= now and s.question_id not in served_set]
-    if due:
-        first = min(due, key=lambda s: (s.due, s.question_id))
-        choice = (first.question_id, "due")
+    params = {"b_learner": run.learner_id, "b_now": now, "b_served": served,
+              "b_audiences": sorted({*audiences, Audience.GENERAL.value}), "b_focus": run.focus}
+    due = connection.execute(sql.due[(bool(audiences), run.focus is not None)], params).first()
+    known_hash: str | None = None
+    if due is not None:
+        choice = (due.question_id, "due")
+        known_hash = due.content_hash
     else:
-        available = _available(session, pool)
-        mastery = _mastery_by_type(seen, available)
-        order = sorted(available, key=lambda t: (mastery[t], rng.random()))
-        seen_ids = {s.question_id for s in seen}
+        candidates = _pool(session, audiences, run.focus, version)
+        mastery = _mastery_by_type(session, run.learner_id, candidates.available, now)
+        order = sorted(candidates.available, key=lambda t: (mastery[t], rng.random()))
+        served_set = set(served)
         for scam in order:
-            new = list(
-                session.scalars(
-                    select(Question.id)
-                    .where(
-                        pool,
-                        Question.scam_type == scam,
-                        ~exists().where(ReviewState.learner_id == learner.id, ReviewState.question_id == Question.id),
-                    )
-                    .order_by(Question.id)
-                )
-            )
-            new = [q for q in new if q not in served_set and q not in seen_ids]
+            seen = set(connection.execute(sql.seen_of_type, {"b_learner": run.learner_id, "b_scam": scam}).scalars())
+            new = [q for q in candidates.by_type[scam] if q not in seen and q not in served_set]
             if new:
                 choice = (rng.choice(new), "new")
+                known_hash = candidates.hashes[choice[0]]
                 break
-        if choice is None:
+        if choice is None:  # every question of the pool has been answered: the least well remembered one
             by_type = {t: i for i, t in enumerate(order)}
-            rest = [s for s in seen if s.question_id not in served_set and s.scam_type in by_type]
+            pool = _pool_filter(audiences, run.focus)
+            rest = [s for s in _seen(session, run.learner_id, pool, now)
+                    if s.question_id not in served_set and s.scam_type in by_type]
             if rest:
                 weakest = min(rest, key=lambda s: (by_type[s.scam_type], s.recall, s.question_id))
                 choice = (weakest.question_id, "weak")
     if choice is None:
         return None
     question_id, reason = choice
-    row = session.get(Question, question_id)
-    assert row is not None
-    session.add(RunItem(run_id=run.id, position=position, question_id=question_id, served_at=now, reason=reason))
-    session.flush()
-    return Served(run.id, position, question_record(row), reason)
+    connection.execute(sql.add_item, {"run_id": run.id, "position": position, "question_id": question_id,
+                                      "served_at": now, "reason": reason, "answered": False})
+    record = _RECORDS.get((question_id, known_hash)) if known_hash else None
+    if record is None:
+        record = _question(connection, _statements(session), question_id)
+    return Served(run.id, position, record, reason)
 
 
 def question_record(row: Question) -> QuestionRecord:
@@ -340,7 +453,7 @@ def record_answer(
         existing = connection.execute(sql.attempt_by_key, {"b_learner": learner_id, "b_key": idempotency_key}).one()
         return AnswerResult(existing.id, _question(connection, sql, existing.question_id), tuple(existing.answer),
                             existing.correct, duplicate=True)
-    _update_review(connection, sql, learner_id, question_id, correct, response_ms, now)
+    _update_review(connection, sql, learner_id, question_id, record.scam_type.value, correct, response_ms, now)
     if run_id is not None:
         connection.execute(sql.mark_answered, {"b_run": run_id, "b_question": question_id})
     return AnswerResult(attempt_id, record, picked, correct, duplicate=False)
@@ -417,14 +530,14 @@ def _question(connection: Connection, sql: _Statements, question_id: str) -> Que
 
 
 def _update_review(
-    connection: Connection, sql: _Statements, learner_id: int, question_id: str, correct: bool,
+    connection: Connection, sql: _Statements, learner_id: int, question_id: str, scam_type: str, correct: bool,
     response_ms: int | None, now: datetime,
 ) -> None:
     # Most answers are a learner's first to a question: try to create the row, reviewed once, in one statement.
     card = scheduling.review(scheduling.new_card(now), correct, response_ms, now)
     inserted = connection.execute(sql.insert_state, {
-        "learner_id": learner_id, "question_id": question_id, "reps": 1, "lapses": 0, "last_correct": correct,
-        **_card_values(card),
+        "learner_id": learner_id, "question_id": question_id, "scam_type": scam_type, "reps": 1, "lapses": 0,
+        "last_correct": correct, **_card_values(card),
     }).first()
     if inserted is not None:
         return
@@ -445,6 +558,7 @@ def _card_values(card: scheduling.Card) -> dict:
     return {
         "state": int(card.state), "step": card.step, "stability": card.stability, "difficulty": card.difficulty,
         "due": card.due, "last_review": card.last_review,
+        "last_review_day": scheduling.day_number(card.last_review) if card.last_review else None,
     }
 
 
@@ -506,17 +620,16 @@ class Report:
 
 def mastery(session: Session, learner: Learner, *, now: datetime) -> dict[str, float]:
     """Mastery per scam type of the learner's pool, weakest first (formula: ``bot.quiz.scheduling``)."""
-    pool = _pool_filter(learner_audiences(learner), None)
-    available = _available(session, pool)
-    values = _mastery_by_type(_seen(session, learner.id, pool, now), available)
+    available = _pool(session, learner_audiences(learner), None).available
+    values = _mastery_by_type(session, learner.id, available, now)
     return dict(sorted(values.items(), key=lambda kv: (kv[1], kv[0])))
 
 
 def report(session: Session, learner: Learner, *, now: datetime, flags: int = 3) -> Report:
     pool = _pool_filter(learner_audiences(learner), None)
-    available = _available(session, pool)
+    available = _pool(session, learner_audiences(learner), None).available
     seen = _seen(session, learner.id, pool, now)
-    values = _mastery_by_type(seen, available)
+    values = _mastery_by_type(session, learner.id, available, now)
     ordered = dict(sorted(values.items(), key=lambda kv: (kv[1], kv[0])))
 
     history = session.execute(
@@ -539,7 +652,7 @@ def report(session: Session, learner: Learner, *, now: datetime, flags: int = 3)
             practice_days += 1
 
     flag_rows = session.execute(
-        select(QuestionRedFlag.red_flag, func.count(), func.sum(func.cast(Attempt.correct, _int())))
+        select(QuestionRedFlag.red_flag, func.count(), func.sum(cast(Attempt.correct, Integer)))
         .join(Attempt, Attempt.question_id == QuestionRedFlag.question_id)
         .where(Attempt.learner_id == learner.id)
         .group_by(QuestionRedFlag.red_flag)
@@ -562,12 +675,6 @@ def report(session: Session, learner: Learner, *, now: datetime, flags: int = 3)
         weakest_red_flags=weakest[:flags],
         questions_seen=len(seen),
     )
-
-
-def _int():  # type: ignore[no-untyped-def]
-    from sqlalchemy import Integer
-
-    return Integer()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -626,6 +733,11 @@ def import_banks(session: Session, banks: Banks, *, now: datetime, partial: bool
         if row.content_hash == record.content_hash:
             unchanged += 1
             continue
+        if row.scam_type != record.scam_type.value:  # keep the copy in the review states in step
+            session.execute(
+                update(ReviewState).where(ReviewState.question_id == row.id).values(scam_type=record.scam_type.value)
+                .execution_options(synchronize_session=False)
+            )
         _fill(row, record, now)
         updated += 1
     retired = 0

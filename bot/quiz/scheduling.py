@@ -22,7 +22,7 @@ gives 0.2, not 1.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -35,8 +35,8 @@ SCHEDULER = Scheduler(
     desired_retention=0.9,
     enable_fuzzing=False,
 )
-_DECAY = -SCHEDULER.parameters[20]
-_FACTOR = 0.9 ** (1 / _DECAY) - 1
+DECAY = -SCHEDULER.parameters[20]
+FACTOR = 0.9 ** (1 / DECAY) - 1
 
 
 def rating(correct: bool, response_ms: int | None) -> Rating:
@@ -57,16 +57,29 @@ def review(card: Card, correct: bool, response_ms: int | None, now: datetime) ->
     return updated
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def day_number(moment: datetime) -> float:
+    """Days since 1970-01-01 UTC, with the time of day as the fraction (what the database computes recall from)."""
+    return (moment - EPOCH).total_seconds() / 86400.0
+
+
 def retrievability(stability: float | None, last_review: datetime | None, now: datetime) -> float:
     """FSRS retrievability, as ``Scheduler.get_card_retrievability`` computes it, without building a Card."""
     if stability is None or last_review is None:
         return 0.0
     elapsed_days = max(0, (now - last_review).days)
-    return (1 + _FACTOR * elapsed_days / stability) ** _DECAY
+    return (1 + FACTOR * elapsed_days / stability) ** DECAY
 
 
 def mastery(scores: list[float], available: int) -> float:
     """``scores``: per answered question of the type, ``[last right] * R(now)``; see the module docstring."""
-    if not scores:
+    return mastery_of(len(scores), sum(scores), available)
+
+
+def mastery_of(answered: int, total: float, available: int) -> float:
+    """The formula from the number of answered questions and the sum of their scores (the database sums them)."""
+    if not answered:
         return 0.0
-    return min(1.0, sum(scores) / max(len(scores), min(MASTERY_EVIDENCE, max(available, 1))))
+    return min(1.0, total / max(answered, min(MASTERY_EVIDENCE, max(available, 1))))
