@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import Database
-from bot.db.models import Channel, Learner, Question, QuizRun, RunItem
+from bot.db.models import Attempt, Channel, Learner, Question, QuizRun, RunItem
 from bot.quiz import engine
 from bot.quiz.bank import load_banks
 from bot.quiz.engine import AnswerResult, ImportResult, Report, Served
@@ -166,9 +166,13 @@ class QuizService:
             run = s.get(QuizRun, served.run_id)
             if run is None or run.learner_id != learner.id:
                 raise engine.QuizError("this question belongs to another learner's round")
+            elapsed = response_ms
+            if elapsed is None:  # from when the question was served to now
+                item = s.get(RunItem, (run.id, served.position))
+                elapsed = max(0, int((now - item.served_at).total_seconds() * 1000)) if item else None
             result = engine.record_answer(
                 s, learner_id=learner.id, question_id=served.question_id, chosen=picked, now=now,
-                idempotency_key=key or f"run:{served.run_id}:{served.position}", response_ms=response_ms,
+                idempotency_key=key or f"run:{served.run_id}:{served.position}", response_ms=elapsed,
                 run_id=run.id,
             )
             nxt = None
@@ -205,9 +209,6 @@ class QuizService:
 
 
 def _score(s: Session, run: QuizRun) -> tuple[int, int]:
-    from bot.db.models import Attempt
-
+    """Right answers and answers so far in the run."""
     rows = s.execute(select(Attempt.correct).where(Attempt.run_id == run.id)).scalars().all()
-    answered = s.scalar(select(RunItem.position).where(RunItem.run_id == run.id).order_by(RunItem.position.desc()))
-    del answered
     return sum(1 for c in rows if c), len(rows)
