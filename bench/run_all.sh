@@ -22,4 +22,6 @@ run bench/latency.py
 run bench/latency.py --tracker sqlite
 run bench/memory.py
 run bench/check_throughput.py
+run bench/quiz_answers.py
+run bench/quiz_next.py
 exit $status

@@ -116,11 +116,6 @@ def test_is_96110_real(conversation: Conversation) -> None:
     assert "官方" in conversation.text
 
 
-def test_quiz_request_is_answered_honestly(conversation: Conversation) -> None:
-    conversation.say("quiz me")
-    assert "isn't ready yet" in conversation.text
-
-
 @pytest.mark.parametrize(
     "junk",
     [

@@ -24,7 +24,7 @@ def quiz_db(stack: Stack) -> Database:
 
 
 def letters_of(conversation: Conversation) -> list[str]:
-    return re.findall(r"^([A-J])\. ", conversation.texts[-1], flags=re.M)
+    return re.findall(r"^([A-J])\. ", conversation.text, flags=re.M)
 
 
 def answer_payload(letter: str) -> str:
@@ -38,7 +38,7 @@ def test_quiz_in_chinese_by_buttons_and_typing(conversation: Conversation) -> No
     assert '/start_quiz{"audience":"parent"}' in audiences and len(audiences) == 6
 
     conversation.say('/start_quiz{"audience":"parent"}')
-    assert conversation.text.startswith("第 1/5 题")
+    assert conversation.text.startswith("第 1/5 题")  # (Rasa's REST channel splits a message at blank lines)
     first = conversation.text
     options = letters_of(conversation)
     assert len(options) >= 2
@@ -48,7 +48,7 @@ def test_quiz_in_chinese_by_buttons_and_typing(conversation: Conversation) -> No
     conversation.say("a" if "多选" not in first and "找出" not in first else "A B")  # typed, lower case
     feedback = conversation.texts[0]
     assert feedback.startswith(("✅", "❌")) and len(feedback) > 20  # teaches why
-    assert conversation.texts[-1].startswith("第 2/5 题")
+    assert "\n\n第 2/5 题" in conversation.text
 
     for _ in range(4):
         conversation.say(answer_payload("A") if conversation.buttons else "AB")
@@ -74,10 +74,10 @@ def test_quiz_in_english_replayed_button_and_bad_letter(conversation: Conversati
     assert "option letters" in conversation.text
     first_buttons = conversation.buttons
     conversation.say(answer_payload("A") if not first_buttons else first_buttons[0]["payload"])
-    assert conversation.texts[-1].startswith("Question 2/5")
+    assert "\n\nQuestion 2/5" in conversation.text
     if first_buttons:  # the same button pressed again (or the request replayed): answers nothing
         conversation.say(first_buttons[0]["payload"])
-        assert "already answered" in conversation.text and conversation.texts[-1].startswith("Question 2/5")
+        assert conversation.text.startswith("You've already answered that one.") and "Question 2/5" in conversation.text
     conversation.say(answer_payload("A"))
     with quiz_db(conversation.stack).read() as s:
         learner = s.scalar(select(Learner).where(Learner.external_id == conversation.sender))
