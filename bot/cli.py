@@ -10,10 +10,9 @@ from typing import Any, Optional
 
 import typer
 
-from bot.cli_quiz import db_app, quiz_app
-
 from bot import runtime
 from bot.analysis import analyse
+from bot.cli_quiz import db_app, quiz_app
 from bot.lang import reply_language
 from bot.privacy import mask
 

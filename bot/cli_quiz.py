@@ -179,7 +179,14 @@ def _ask(prompt: str) -> str:
 
 def _play(service, learner: str, lang: Optional[str], audiences, size: int, seed: Optional[int]) -> None:  # type: ignore[no-untyped-def]
     from bot.quiz.model import Audience
-    from bot.quiz.present import audience_name, format_feedback, format_question, format_report, parse_choice, text
+    from bot.quiz.present import (
+        audience_name,
+        format_feedback,
+        format_question,
+        format_report,
+        parse_choice,
+        text,
+    )
 
     profile = service.profile("cli", learner)
     if lang is None:

@@ -23,7 +23,14 @@ from bot.privacy import MaskingFilter
 from bot.quiz.bank import BankError
 from bot.quiz.engine import QuizError, Served
 from bot.quiz.model import Audience, letter
-from bot.quiz.present import audience_name, format_feedback, format_question, format_report, parse_choice, text
+from bot.quiz.present import (
+    audience_name,
+    format_feedback,
+    format_question,
+    format_report,
+    parse_choice,
+    text,
+)
 from bot.quiz.service import QuizService
 
 logger = logging.getLogger(__name__)

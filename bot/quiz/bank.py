@@ -17,7 +17,14 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge import load_knowledge
-from bot.knowledge.loader import Fields, Problem, YamlFile, display_path, is_null, line_of
+from bot.knowledge.loader import (
+    Fields,
+    Problem,
+    YamlFile,
+    display_path,
+    is_null,
+    line_of,
+)
 from bot.knowledge.model import LANGS, RecordError
 from bot.labels import SCAM_TYPES, ScamType
 from bot.quiz.model import (

@@ -8,7 +8,14 @@ from bot.knowledge import load_knowledge
 from bot.knowledge.model import Source
 from bot.labels import SCAM_TYPES
 from bot.quiz.bank import Banks
-from bot.quiz.model import TRUE_FALSE_OPTIONS, Audience, Bank, Content, Question, QuestionType
+from bot.quiz.model import (
+    TRUE_FALSE_OPTIONS,
+    Audience,
+    Bank,
+    Content,
+    Question,
+    QuestionType,
+)
 
 SOURCE = Source("Synthetic", "Generated for tests", "https://example.org/synthetic")
 

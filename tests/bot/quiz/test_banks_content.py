@@ -8,7 +8,13 @@ from collections import Counter
 import pytest
 
 from bot.knowledge import load_knowledge
-from bot.quiz.bank import MIN_PER_AUDIENCE, MIN_PER_SCAM_TYPE, MIN_QUESTIONS, coverage_problems, load_banks
+from bot.quiz.bank import (
+    MIN_PER_AUDIENCE,
+    MIN_PER_SCAM_TYPE,
+    MIN_QUESTIONS,
+    coverage_problems,
+    load_banks,
+)
 from bot.quiz.model import Question, QuestionType
 
 BANKS = load_banks()

@@ -9,7 +9,13 @@ import pytest
 
 from bot.quiz.engine import FlagScore, Report
 from bot.quiz.model import QuestionType
-from bot.quiz.present import bar, format_feedback, format_question, format_report, parse_choice
+from bot.quiz.present import (
+    bar,
+    format_feedback,
+    format_question,
+    format_report,
+    parse_choice,
+)
 from bot.quiz.synthetic import synthetic_question
 
 SINGLE = synthetic_question(1, random.Random(1), scam="police_impersonation")  # i % 3 == 1 -> true_false

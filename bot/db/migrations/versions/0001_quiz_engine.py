@@ -1,7 +1,7 @@
 """learners, banks, questions, quiz runs, attempts, review states
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 18:28:48.341509
 """
 
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
-
 
 revision = '0001'
 down_revision = None
