@@ -21,7 +21,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,6 +37,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     union_all,
     update,
@@ -248,13 +249,23 @@ class _Selection:
         la, qa, bank = LearnerAudience.__table__, QuestionAudience.__table__, QuestionBank.__table__
         self.dialect = dialect
         self.version = select(func.max(bank.c.imported_at), func.count()).select_from(bank)
-        # What the run served, the learner's audiences and the bank version, in one round trip.
+        # What the run served, the learner's audiences, the bank version and whether any review is due (an
+        # index-only min(due)), in one round trip.
         self.start = union_all(
             select(literal("s"), item.c.question_id).where(item.c.run_id == bindparam("b_run")),
             select(literal("a"), la.c.audience).where(la.c.learner_id == bindparam("b_learner")),
             select(literal("v"), cast(func.max(bank.c.imported_at), String) + ":" + cast(func.count(), String)),
+            select(literal("d"), case((func.min(rs.c.due) <= bindparam("b_now", type_=rs.c.due.type), "1"),
+                                      else_="0")).where(rs.c.learner_id == bindparam("b_learner")),
         )
-        in_pool = exists().where(qa.c.question_id == q.c.id, qa.c.audience.in_(bindparam("b_audiences", expanding=True)))
+        # The due review: one statement text per (audiences?, focus?) and no literal lists, so that PostgreSQL
+        # prepares it once (psycopg prepares a statement after 5 runs) instead of planning it on every call.
+        learner_audience = select(la.c.audience).where(la.c.learner_id == bindparam("b_learner")).scalar_subquery()
+        in_pool = exists().where(
+            qa.c.question_id == q.c.id,
+            or_(qa.c.audience == Audience.GENERAL.value, qa.c.audience.in_(learner_audience)),
+        )
+        already_served = select(item.c.question_id).where(item.c.run_id == bindparam("b_run")).scalar_subquery()
         base = (
             select(rs.c.question_id, q.c.content_hash)
             .join(q, q.c.id == rs.c.question_id)
@@ -262,7 +273,7 @@ class _Selection:
                 rs.c.learner_id == bindparam("b_learner"),
                 rs.c.due <= bindparam("b_now", type_=rs.c.due.type),
                 q.c.retired_at.is_(None),
-                rs.c.question_id.not_in(bindparam("b_served", expanding=True)),
+                rs.c.question_id.not_in(already_served),
             )
             .order_by(rs.c.due, rs.c.question_id)
             .limit(1)
@@ -276,7 +287,11 @@ class _Selection:
         days = case((days < 0, 0.0), else_=days)
         recall = func.pow(1.0 + scheduling.FACTOR * days / rs.c.stability, scheduling.DECAY)
         self.mastery = (
-            select(rs.c.scam_type, func.count(), func.sum(case((rs.c.last_correct.is_(True), recall), else_=0.0)))
+            select(
+                rs.c.scam_type,
+                func.count(),
+                func.sum(case((rs.c.last_correct.is_(True), recall), else_=0.0)),
+            )
             .where(rs.c.learner_id == bindparam("b_learner"))
             .group_by(rs.c.scam_type)
         )
@@ -342,7 +357,8 @@ def next_question(session: Session, run: QuizRun, *, now: datetime) -> Served | 
     """
     sql = _selection(session)
     connection = session.connection()
-    rows = connection.execute(sql.start, {"b_run": run.id, "b_learner": run.learner_id}).all()
+    rows = connection.execute(sql.start, {"b_run": run.id, "b_learner": run.learner_id, "b_now": now}).all()
+    any_due = ("d", "1") in rows  # some review of the learner is due (in the pool and not yet served, or not)
     served = [value for kind, value in rows if kind == "s"]
     audiences = [value for kind, value in rows if kind == "a"]
     version = next((value for kind, value in rows if kind == "v"), "")
@@ -352,14 +368,14 @@ def next_question(session: Session, run: QuizRun, *, now: datetime) -> Served | 
     rng = random.Random(f"{run.seed}:{position}")
 
     choice: tuple[str, str] | None = None
-    params = {"b_learner": run.learner_id, "b_now": now, "b_served": served,
-              "b_audiences": sorted({*audiences, Audience.GENERAL.value}), "b_focus": run.focus}
-    due = connection.execute(sql.due[(bool(audiences), run.focus is not None)], params).first()
     known_hash: str | None = None
-    if due is not None:
-        choice = (due.question_id, "due")
-        known_hash = due.content_hash
-    else:
+    if any_due:
+        params = {"b_learner": run.learner_id, "b_now": now, "b_run": run.id, "b_focus": run.focus}
+        due = connection.execute(sql.due[(bool(audiences), run.focus is not None)], params).first()
+        if due is not None:
+            choice = (due.question_id, "due")
+            known_hash = due.content_hash
+    if choice is None:
         candidates = _pool(session, audiences, run.focus, version)
         mastery = _mastery_by_type(session, run.learner_id, candidates.available, now)
         order = sorted(candidates.available, key=lambda t: (mastery[t], rng.random()))
