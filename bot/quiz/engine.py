@@ -21,7 +21,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
@@ -32,7 +32,6 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    delete,
     exists,
     func,
     insert,
@@ -199,29 +198,18 @@ class _Seen:
     scam_type: str
     due: datetime
     recall: float  # R(now)
-    score: float  # [last right] * R(now)
 
 
 def _seen(session: Session, learner_id: int, pool: ColumnElement[bool], now: datetime) -> list[_Seen]:
+    """The learner's answered questions of the pool, with their due dates and recall now."""
     rows = session.execute(
-        select(
-            ReviewState.question_id,
-            Question.scam_type,
-            ReviewState.due,
-            ReviewState.stability,
-            ReviewState.last_review,
-            ReviewState.last_correct,
-        )
+        select(ReviewState.question_id, Question.scam_type, ReviewState.due, ReviewState.stability,
+               ReviewState.last_review)
         .join(Question, Question.id == ReviewState.question_id)
         .where(ReviewState.learner_id == learner_id, pool)
     ).all()
-    due_type = ReviewState.due.type
-    out = []
-    for qid, scam, due, stability, last_review, last_correct in rows:
-        recall = scheduling.retrievability(stability, last_review, now)
-        out.append(_Seen(qid, scam, due, recall, recall if last_correct else 0.0))
-    del due_type
-    return out
+    return [_Seen(qid, scam, due, scheduling.retrievability(stability, last_review, now))
+            for qid, scam, due, stability, last_review in rows]
 
 
 @dataclass(frozen=True)
@@ -611,9 +599,6 @@ class Report:
     def accuracy(self) -> float:
         return self.correct / self.attempts if self.attempts else 0.0
 
-    def weakest_types(self, n: int = 3) -> list[str]:
-        return list(self.mastery)[:n]
-
     def to_dict(self) -> dict:
         return {
             "learner_id": self.learner_id,
@@ -807,12 +792,6 @@ def stats(session: Session) -> dict:
     }
 
 
-def reset_learner(session: Session, learner: Learner) -> None:
-    """Forget a learner's answers and schedule (they asked to start over)."""
-    session.execute(delete(ReviewState).where(ReviewState.learner_id == learner.id))
-    session.execute(delete(Attempt).where(Attempt.learner_id == learner.id))
-
-
 __all__ = [
     "AnswerResult",
     "ImportResult",
@@ -828,5 +807,4 @@ __all__ = [
     "report",
     "start_run",
     "stats",
-    "timedelta",
 ]

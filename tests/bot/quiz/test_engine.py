@@ -247,3 +247,12 @@ def test_report(db: Database) -> None:
     assert report.weakest_red_flags and report.weakest_red_flags[0].accuracy < 1
     assert report.to_dict()["attempts"] == 6
     assert report.due_now >= 1  # the missed question (10-minute relearning step) is due
+
+
+def test_when_every_question_was_answered_the_least_remembered_comes_first(db: Database) -> None:
+    ann = learner(db)
+    serve_round(db, ann, seed=1, size=None, now=NOW)  # all 16 answered right: reviews days away
+    later = NOW + timedelta(hours=1)
+    again = serve_round(db, ann, seed=2, size=3, now=later)
+    assert [s.reason for s in again] == ["weak"] * 3
+    assert len({s.question_id for s in again}) == 3
