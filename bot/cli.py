@@ -12,7 +12,7 @@ import typer
 
 from bot import runtime
 from bot.analysis import analyse
-from bot.cli_quiz import db_app, quiz_app
+from bot.cli_quiz import db_app, quiz_app, telegram
 from bot.lang import reply_language
 from bot.privacy import mask
 
@@ -21,6 +21,7 @@ kb_app = typer.Typer(no_args_is_help=True, help="The scam knowledge base.")
 app.add_typer(kb_app, name="kb")
 app.add_typer(quiz_app, name="quiz")
 app.add_typer(db_app, name="db")
+app.command("telegram")(telegram)
 
 MAX_INPUT = 20_000  # characters of one message we pass on; longer input is cut (and the user told)
 QUIT = {"/quit", "/exit", "/q", "退出"}

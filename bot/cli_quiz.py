@@ -255,3 +255,57 @@ def db_revision(message: str = typer.Option(..., "-m", help="What changed.")) ->
         db.migrate()
         revision(db, message)
         db.dispose()
+
+
+def telegram(
+    webhook_url: Optional[str] = typer.Option(None, "--webhook-url", help="Run behind this https webhook URL (with a secret token) instead of long polling."),
+    listen: str = typer.Option("127.0.0.1", help="Webhook: the address to listen on."),
+    port: int = typer.Option(8443, help="Webhook: the port to listen on."),
+    rasa_url: Optional[str] = typer.Option(None, help="A running Rasa server (default: start Rasa and the action server)."),
+    rasa_token: Optional[str] = typer.Option(None, help="The running Rasa server's auth token, if it has one."),
+    db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Run the Telegram bot. The token comes from TELEGRAM_BOT_TOKEN; TELEGRAM_API_BASE_URL points it at another
+    Bot API server."""
+    import logging
+
+    from bot.privacy import MaskingFilter
+    from bot.telegram.config import ConfigError, TelegramConfig
+
+    try:
+        config = TelegramConfig.from_env(webhook_url, listen, port)
+    except ConfigError as error:
+        _err(str(error))
+        raise typer.Exit(2) from None
+    from bot import runtime
+    from bot.knowledge import load_knowledge
+    from bot.quiz.service import QuizService
+    from bot.telegram.app import build_application, run
+    from bot.telegram.assistant import Assistant
+    from bot.telegram.handlers import Services
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskingFilter())
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
+    quiz = QuizService(_database(db_url))
+    try:
+        quiz.prepare()
+    except BankError as error:
+        _err(str(error))
+        raise typer.Exit(1) from None
+    stack = None
+    if rasa_url is None:
+        try:
+            stack = runtime.start_stack(database_url=quiz.db.url.render_as_string(hide_password=False),
+                                        echo=lambda m: typer.secho(m, err=True, fg=typer.colors.BRIGHT_BLACK))
+        except runtime.RuntimeProblem as problem:
+            _err(str(problem))
+            raise typer.Exit(1) from None
+        rasa_url, rasa_token = stack.rasa_url, stack.token
+    services = Services(quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge())
+    try:
+        run(build_application(config, services), config)
+    finally:
+        if stack is not None:
+            stack.stop()

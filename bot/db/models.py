@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Enum,
@@ -231,3 +232,35 @@ class ReviewState(Base):
     reps: Mapped[int] = mapped_column(Integer, default=0)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
     last_correct: Mapped[bool] = mapped_column(Boolean)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Telegram (migration 0002)
+
+
+class TelegramPoll(Base):
+    """A quiz poll sent on Telegram and the question it carries: answers that arrive after a restart still find
+    their question. ``run_id``/``position`` are set in private chats (the learner's round); a group poll belongs
+    to the group's round and is answered by its members, each for themselves."""
+
+    __tablename__ = "telegram_polls"
+
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    question_id: Mapped[str] = mapped_column(ForeignKey("questions.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_runs.id", ondelete="SET NULL"))
+    position: Mapped[int | None]
+    lang: Mapped[str] = mapped_column(String(8))
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime]
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TelegramUpdate(Base):
+    """Update ids already handled: a replayed update (same id) changes nothing."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime]

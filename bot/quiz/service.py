@@ -189,6 +189,36 @@ class QuizService:
 
         return self.db.write_retrying(work)
 
+    def served(self, run_id: int, position: int) -> Served | None:
+        """A question served earlier (a front end that keeps its own ids, such as Telegram polls, looks it up)."""
+        with self.db.read() as s:
+            run = s.get(QuizRun, run_id)
+            return engine.served_item(s, run, position) if run else None
+
+    def answer_single(
+        self,
+        channel: Channel | str,
+        external_id: str,
+        question_id: str,
+        chosen: Iterable[int],
+        *,
+        key: str,
+        since: datetime | None = None,
+    ) -> Answered:
+        """Record an answer outside the learner's own rounds (a question posted to a group); ``since``: when it was
+        posted, for the response time."""
+        picked = tuple(chosen)
+
+        def work(s: Session) -> Answered:
+            now = self.clock()
+            learner = self._learner(s, channel, external_id)
+            elapsed = max(0, int((now - since).total_seconds() * 1000)) if since else None
+            result = engine.record_answer(s, learner_id=learner.id, question_id=question_id, chosen=picked, now=now,
+                                          idempotency_key=key, response_ms=elapsed)
+            return Answered(result, None, int(result.correct), 1, None)
+
+        return self.db.write_retrying(work)
+
     def stop(self, channel: Channel | str, external_id: str) -> bool:
         """End the open round; False if there was none."""
 

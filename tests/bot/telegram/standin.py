@@ -1,0 +1,279 @@
+"""A stand-in for the Telegram Bot API server, on 127.0.0.1, for end-to-end tests and the benchmark.
+
+It speaks the Bot API over real HTTP (``/bot<token>/<method>``, form or multipart bodies as python-telegram-bot
+sends them): getMe, getUpdates (long polling over a queue of scripted updates), and every sending method, which it
+records and answers with a plausible object (a Message with a poll for sendPoll, with photo sizes for sendPhoto).
+It can answer a method with 429 "retry after N" once, to test that the bot waits and retries.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_ID = 7000000001
+BOT_USERNAME = "antifraud_test_bot"
+TOKEN = "7000000001:AAFakeTokenForTheStandInServer_0123456"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class StandIn:
+    """The stand-in server. ``push()`` scripts updates; ``calls`` records every call the bot made."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.lock = threading.Condition()
+        self.message_ids = itertools.count(1000)
+        self.poll_ids = itertools.count(1)
+        self.update_ids = itertools.count(1)
+        self.failures: dict[str, list[int]] = {}
+        self.server = _Server(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # --- life
+
+    def __enter__(self) -> StandIn:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/bot"
+
+    # --- scripting
+
+    def next_update_id(self) -> int:
+        return next(self.update_ids)
+
+    def push(self, *updates: dict[str, Any]) -> None:
+        with self.lock:
+            self.updates.extend(updates)
+            self.lock.notify_all()
+
+    def fail_once(self, method: str, retry_after: int) -> None:
+        """The next call of ``method`` gets 429 Too Many Requests with ``retry_after`` seconds."""
+        self.failures.setdefault(method, []).append(retry_after)
+
+    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if (method is None or c.method == method)
+                    and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
+
+    def wait_for(self, predicate: Any, timeout: float = 30.0) -> list[Call]:
+        """Wait until ``predicate(calls)`` is true; return the calls."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while not predicate(self.calls):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"stand-in: condition not met in {timeout} s; calls: "
+                                       f"{[c.method for c in self.calls][-20:]}")
+                self.lock.wait(min(remaining, 0.2))
+            return list(self.calls)
+
+    def wait_calls(self, method: str, count: int, chat_id: int | None = None, timeout: float = 30.0) -> list[Call]:
+        self.wait_for(lambda calls: len([c for c in calls if c.method == method and (
+            chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]) >= count, timeout)
+        return self.sent(method, chat_id)
+
+    def delivered(self, timeout: float = 30.0) -> None:
+        """Wait until the bot has fetched every scripted update."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while self.updates:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("stand-in: updates not fetched")
+                self.lock.wait(0.1)
+
+    # --- the API
+
+    def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if method != "getUpdates":
+            with self.lock:
+                self.calls.append(Call(method, params))
+                self.lock.notify_all()
+            waits = self.failures.get(method)
+            if waits:
+                retry = waits.pop(0)
+                return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry}",
+                             "parameters": {"retry_after": retry}}
+        handler = getattr(self, f"api_{method}", None)
+        result = handler(params) if handler else True
+        return 200, {"ok": True, "result": result}
+
+    def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME,
+                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+    def api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 1.0)
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            while not self.updates and time.monotonic() < deadline:
+                self.lock.wait(deadline - time.monotonic())
+            batch = self.updates[:100]
+            self.lock.notify_all()
+            return batch
+
+    def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        return {"message_id": next(self.message_ids), "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME},
+                **extra}
+
+    def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, text=params.get("text", ""))
+
+    def api_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        options = params.get("options") or []
+        poll = {"id": f"poll{next(self.poll_ids)}", "question": params.get("question", ""),
+                "options": [{"text": o if isinstance(o, str) else o.get("text", ""), "voter_count": 0,
+                             "persistent_id": f"o{i}"} for i, o in enumerate(options)],
+                "total_voter_count": 0, "is_closed": False, "is_anonymous": False, "allows_revoting": False,
+                "members_only": False,
+                "type": params.get("type", "regular"),
+                "allows_multiple_answers": str(params.get("allows_multiple_answers", "false")).lower() == "true"}
+        if "correct_option_ids" in params:
+            poll["correct_option_ids"] = list(params["correct_option_ids"])
+        return self._message(params, poll=poll)
+
+    def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, photo=[{"file_id": "photo1", "file_unique_id": "p1", "width": 800,
+                                             "height": 600}], caption=params.get("caption"))
+
+    def api_stopPoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": "poll", "question": "", "options": [], "total_voter_count": 0, "is_closed": True,
+                "is_anonymous": False, "type": "quiz", "allows_multiple_answers": False, "allows_revoting": False,
+                "members_only": False}
+
+    # --- HTTP
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                return
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                prefix = f"/bot{standin.token}/"
+                if not self.path.startswith(prefix):
+                    self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    return
+                method = self.path[len(prefix):].split("?")[0]
+                params = parse_body(self.headers.get("Content-Type", ""), body)
+                status, payload = standin.handle(method, params)
+                self._reply(status, payload)
+
+            do_GET = do_POST  # noqa: N815
+
+            def _reply(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that hung up (the bot stopping mid long-poll) is not an error here
+
+
+def _value(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, TypeError):
+        return raw
+
+
+def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        return json.loads(body)
+    if content_type.startswith("multipart/form-data"):
+        message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+        params: dict[str, Any] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True) or b""
+            if part.get_filename():
+                params[name] = {"filename": part.get_filename(), "size": len(payload), "head": payload[:8]}
+            else:
+                params[name] = _value(payload.decode("utf-8", "replace"))
+        return params
+    return {k: _value(v[0]) for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Updates, as Telegram sends them
+
+
+def user(user_id: int, language_code: str = "en", first_name: str = "Ann") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
+
+
+def message_update(update_id: int, chat_id: int, user_: dict[str, Any], text: str, *, group: bool = False,
+                   entities: list[dict[str, Any]] | None = None, message_id: int = 1) -> dict[str, Any]:
+    chat = {"id": chat_id, "type": "supergroup", "title": "Class 3B"} if group else {
+        "id": chat_id, "type": "private", "first_name": user_.get("first_name", "")}
+    message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": user_,
+                               "text": text}
+    if text.startswith("/"):
+        command = text.split()[0]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    if entities:
+        message["entities"] = entities
+    return {"update_id": update_id, "message": message}
+
+
+def mention(text: str) -> list[dict[str, Any]]:
+    at = f"@{BOT_USERNAME}"
+    index = text.index(at)
+    return [{"type": "mention", "offset": len(text[:index].encode("utf-16-le")) // 2, "length": len(at)}]
+
+
+def callback_update(update_id: int, chat_id: int, user_: dict[str, Any], data: str) -> dict[str, Any]:
+    return {"update_id": update_id, "callback_query": {
+        "id": f"cb{update_id}", "from": user_, "chat_instance": "ci", "data": data,
+        "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME},
+                    "text": "…"}}}
+
+
+def poll_answer_update(update_id: int, poll_id: str, user_: dict[str, Any], option_ids: list[int]) -> dict[str, Any]:
+    return {"update_id": update_id, "poll_answer": {"poll_id": poll_id, "user": user_, "option_ids": option_ids,
+                                                     "option_persistent_ids": [f"o{i}" for i in option_ids]}}
