@@ -107,6 +107,22 @@ def ensure_learner(
     return learner
 
 
+def learner_id(session: Session, channel: Channel | str, external_id: str, *, now: datetime, lang: str = "zh") -> int:
+    """The id of the learner with this channel and external id, created if new: the answer path's light version
+    of :func:`ensure_learner` (cached Core statements, no ORM objects)."""
+    sql = _statements(session)
+    connection = session.connection()
+    key = {"b_channel": Channel(channel).value, "b_external": str(external_id)}
+    found = connection.execute(sql.learner_id, key).scalar()
+    if found is None:
+        found = connection.execute(sql.insert_learner, {
+            "channel": key["b_channel"], "external_id": key["b_external"], "lang": lang, "created_at": now,
+        }).scalar()
+        if found is None:  # created concurrently
+            found = connection.execute(sql.learner_id, key).scalar_one()
+    return int(found)
+
+
 def set_audiences(session: Session, learner: Learner, audiences: Iterable[Audience | str]) -> None:
     wanted = sorted({Audience(a).value for a in audiences})
     if [a.audience for a in learner.audiences] != wanted:
@@ -475,6 +491,13 @@ class _Statements:
         else:  # pragma: no cover - other databases are not supported
             raise QuizError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
         q, a, rs, item = Question.__table__, Attempt.__table__, ReviewState.__table__, RunItem.__table__
+        learners = Learner.__table__
+        self.learner_id = select(learners.c.id).where(
+            learners.c.channel == bindparam("b_channel"), learners.c.external_id == bindparam("b_external")
+        )
+        self.insert_learner = (
+            insert(learners).on_conflict_do_nothing(index_elements=["channel", "external_id"]).returning(learners.c.id)
+        )
         self.question_hash = select(q.c.content_hash).where(q.c.id == bindparam("b_question"))
         self.question_content = select(q.c.content).where(q.c.id == bindparam("b_question"))
         self.insert_attempt = (

@@ -40,6 +40,31 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class RoundAnswer:
+    """An answer to the question at ``position`` of the learner's round ``run_id``."""
+
+    channel: Channel | str
+    external_id: str
+    run_id: int
+    position: int
+    chosen: tuple[int, ...]
+    key: str | None = None  # default: the run and position (one answer per question of a round)
+    response_ms: int | None = None  # default: from when the question was served
+
+
+@dataclass(frozen=True)
+class SingleAnswer:
+    """An answer to a question outside the learner's rounds (posted to a group)."""
+
+    channel: Channel | str
+    external_id: str
+    question_id: str
+    chosen: tuple[int, ...]
+    key: str
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Answered:
     """What answering did: the result, the next question (None at the end of the round) and the round's score."""
 
@@ -158,36 +183,8 @@ class QuizService:
         response_ms: int | None = None,
     ) -> Answered:
         """Record the answer to ``served`` (once per key; default key: the run and position) and serve the next."""
-        picked = tuple(chosen)
-
-        def work(s: Session) -> Answered:
-            now = self.clock()
-            learner = self._learner(s, channel, external_id)
-            run = s.get(QuizRun, served.run_id)
-            if run is None or run.learner_id != learner.id:
-                raise engine.QuizError("this question belongs to another learner's round")
-            elapsed = response_ms
-            if elapsed is None:  # from when the question was served to now
-                item = s.get(RunItem, (run.id, served.position))
-                elapsed = max(0, int((now - item.served_at).total_seconds() * 1000)) if item else None
-            result = engine.record_answer(
-                s, learner_id=learner.id, question_id=served.question_id, chosen=picked, now=now,
-                idempotency_key=key or f"run:{served.run_id}:{served.position}", response_ms=elapsed,
-                run_id=run.id,
-            )
-            nxt = None
-            if run.finished_at is None:
-                if result.duplicate:
-                    item = engine.pending_item(s, run)
-                    nxt = engine.served_item(s, run, item.position) if item else None
-                else:
-                    nxt = engine.next_question(s, run, now=now)
-                    if nxt is None:
-                        engine.finish_run(s, run, now=now)
-            right, total = _score(s, run)
-            return Answered(result, nxt, right, total, run.size)
-
-        return self.db.write_retrying(work)
+        item = RoundAnswer(channel, external_id, served.run_id, served.position, tuple(chosen), key, response_ms)
+        return self.db.write_retrying(lambda s: self.record_round(s, item))
 
     def served(self, run_id: int, position: int) -> Served | None:
         """A question served earlier (a front end that keeps its own ids, such as Telegram polls, looks it up)."""
@@ -207,17 +204,64 @@ class QuizService:
     ) -> Answered:
         """Record an answer outside the learner's own rounds (a question posted to a group); ``since``: when it was
         posted, for the response time."""
-        picked = tuple(chosen)
+        item = SingleAnswer(channel, external_id, question_id, tuple(chosen), key, since)
+        return self.db.write_retrying(lambda s: self.record_single(s, item))
 
-        def work(s: Session) -> Answered:
-            now = self.clock()
-            learner = self._learner(s, channel, external_id)
-            elapsed = max(0, int((now - since).total_seconds() * 1000)) if since else None
-            result = engine.record_answer(s, learner_id=learner.id, question_id=question_id, chosen=picked, now=now,
-                                          idempotency_key=key, response_ms=elapsed)
-            return Answered(result, None, int(result.correct), 1, None)
+    def answer_many(self, items: list[RoundAnswer | SingleAnswer]) -> list[Answered | engine.QuizError]:
+        """Record many answers in one transaction (a burst of poll answers; a class answering one question): each
+        item's result, or the QuizError that refused it (refused items write nothing)."""
+
+        def work(s: Session) -> list[Answered | engine.QuizError]:
+            out: list[Answered | engine.QuizError] = []
+            for item in items:
+                try:
+                    if isinstance(item, RoundAnswer):
+                        out.append(self.record_round(s, item))
+                    else:
+                        out.append(self.record_single(s, item))
+                except engine.QuizError as error:
+                    out.append(error)
+            return out
 
         return self.db.write_retrying(work)
+
+    def record_round(self, s: Session, item: RoundAnswer) -> Answered:
+        """Record a round answer in the caller's transaction (see :meth:`answer`)."""
+        now = self.clock()
+        learner = engine.learner_id(s, item.channel, item.external_id, now=now)
+        run = s.get(QuizRun, item.run_id)
+        if run is None or run.learner_id != learner:
+            raise engine.QuizError("this question belongs to another learner's round")
+        served = s.get(RunItem, (run.id, item.position))
+        if served is None:
+            raise engine.QuizError(f"no question {item.position} in round {run.id}")
+        elapsed = item.response_ms
+        if elapsed is None:  # from when the question was served to now
+            elapsed = max(0, int((now - served.served_at).total_seconds() * 1000))
+        result = engine.record_answer(
+            s, learner_id=learner, question_id=served.question_id, chosen=item.chosen, now=now,
+            idempotency_key=item.key or f"run:{run.id}:{item.position}", response_ms=elapsed, run_id=run.id,
+        )
+        nxt = None
+        if run.finished_at is None:
+            if result.duplicate:
+                pending = engine.pending_item(s, run)
+                nxt = engine.served_item(s, run, pending.position) if pending else None
+            else:
+                nxt = engine.next_question(s, run, now=now)
+                if nxt is None:
+                    engine.finish_run(s, run, now=now)
+        right, total = _score(s, run)
+        return Answered(result, nxt, right, total, run.size)
+
+    def record_single(self, s: Session, item: SingleAnswer) -> Answered:
+        """Record a single answer in the caller's transaction (see :meth:`answer_single`)."""
+        now = self.clock()
+        learner = engine.learner_id(s, item.channel, item.external_id, now=now)
+        elapsed = max(0, int((now - item.since).total_seconds() * 1000)) if item.since else None
+        result = engine.record_answer(s, learner_id=learner, question_id=item.question_id, chosen=item.chosen,
+                                      now=now, idempotency_key=item.key, response_ms=elapsed)
+        return Answered(result, None, int(result.correct), 1, None)
 
     def stop(self, channel: Channel | str, external_id: str) -> bool:
         """End the open round; False if there was none."""

@@ -38,11 +38,11 @@ def rate_limiter() -> AIORateLimiter:
                           max_retries=5)
 
 
-def build_application(config: TelegramConfig, services: Services, *, concurrent: int = 16) -> Application:
+def build_application(config: TelegramConfig, services: Services, *, concurrent: int = 64) -> Application:
     builder = ApplicationBuilder().token(config.token).rate_limiter(rate_limiter()).concurrent_updates(concurrent)
     if config.base_url:
         builder = builder.base_url(config.base_url).base_file_url(config.file_base_url or config.base_url)
-    builder = builder.post_init(_post_init)
+    builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
     application = builder.build()
     application.bot_data["services"] = services
 
@@ -63,6 +63,12 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
 
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
+
+
+async def _post_shutdown(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    await services.votes.close()
+    await services.assistant.close()
 
 
 def run(application: Application, config: TelegramConfig) -> None:

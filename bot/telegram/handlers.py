@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,11 +25,12 @@ from bot.db.models import Channel, TelegramPoll
 from bot.knowledge import KnowledgeBase
 from bot.lang import Lang, Script, reply_language
 from bot.privacy import MaskingFilter, mask
-from bot.quiz.engine import QuizError, Served
+from bot.quiz.engine import Served
 from bot.quiz.model import Audience
 from bot.quiz.present import audience_name, format_report, text
 from bot.quiz.service import QuizService
 from bot.telegram import store
+from bot.telegram.answers import PollVote, VoteBatcher
 from bot.telegram.assistant import Assistant, AssistantError
 from bot.telegram.chart import mastery_chart
 from bot.telegram.texts import tr
@@ -51,6 +52,10 @@ class Services:
     assistant: Assistant
     kb: KnowledgeBase
     round_size: int = 5
+    votes: VoteBatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.votes = VoteBatcher(self.quiz)
 
     def now(self) -> datetime:
         return self.quiz.clock()
@@ -151,7 +156,11 @@ async def relay(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str
 
 
 async def drop_replays(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A replayed update (an id handled before) stops here and changes nothing."""
+    """A replayed update (an id handled before) stops here and changes nothing. Poll answers are not checked here:
+    each is recorded under its own idempotency key (the round and position, or the poll and member) and a private
+    poll closes with its first answer, so a replay of one changes nothing either, without a write per update."""
+    if update.poll_answer is not None:
+        return
     first = await db(_first_time, services(context), update.update_id)
     if not first:
         logger.info("update %s replayed: ignored", update.update_id)
@@ -285,11 +294,11 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if answer is None or answer.user is None or not answer.option_ids:
         return  # an anonymous voter chat, or a retracted vote
     svc = services(context)
-    outcome = await db(_record_poll_answer, svc, answer.poll_id, answer.user.id, tuple(answer.option_ids))
-    if outcome is None:
+    recorded = await svc.votes.submit(PollVote(answer.poll_id, answer.user.id, tuple(answer.option_ids)))
+    if recorded is None:
         return  # not our poll, or closed: ignored quietly
-    poll, result = outcome
-    if poll.is_group:
+    poll, result = recorded.poll, recorded.answered
+    if poll.is_group or result.result.duplicate:
         return  # in a group the poll itself shows each member the explanation; nothing is posted
     lang = poll.lang
     more = result.result.question.content(lang).more
@@ -298,33 +307,7 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if result.next is not None:
         await send_poll(context, poll.chat_id, result.next, lang, is_group=False)
         return
-    if result.result.duplicate:
-        return
-    summary = tr("round_over", lang, right=result.right, total=result.total)
-    await send(poll.chat_id, context, summary)
-
-
-def _record_poll_answer(svc: Services, poll_id: str, user_id: int, chosen: tuple[int, ...]) -> Any:
-    with svc.quiz.db.read() as s:
-        poll = store.find_poll(s, poll_id)
-    if poll is None or poll.closed:
-        return None
-    try:
-        if poll.is_group:
-            result = svc.quiz.answer_single(CHANNEL, learner_key(user_id), poll.question_id, chosen,
-                                            key=f"poll:{poll_id}", since=poll.sent_at)
-        else:
-            if poll.run_id is None or poll.position is None:
-                return None
-            served = svc.quiz.served(poll.run_id, poll.position)
-            if served is None:
-                return None
-            result = svc.quiz.answer(CHANNEL, learner_key(user_id), served, chosen)
-            svc.quiz.db.write_retrying(lambda s: store.close_poll(s, poll_id))
-    except QuizError as error:  # another user's private poll, an option out of range ...
-        logger.warning("poll answer ignored: %s", error)
-        return None
-    return poll, result
+    await send(poll.chat_id, context, tr("round_over", lang, right=result.right, total=result.total))
 
 
 # --------------------------------------------------------------------------------------------------------------

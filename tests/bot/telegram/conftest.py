@@ -59,7 +59,8 @@ class RunningBot:
         await self.application.updater.stop()
         await self.application.stop()
         await self.application.shutdown()
-        await self.services.assistant.close()
+        if self.application.post_shutdown:  # as run_polling() does
+            await self.application.post_shutdown(self.application)
 
 
 @pytest.fixture
