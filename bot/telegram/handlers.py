@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -418,7 +419,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The one error handler: details (personal numbers masked) to the log, a friendly message to the user."""
-    logger.error("error while handling an update: %s", mask(repr(context.error)), exc_info=context.error)
+    error = context.error
+    details = "".join(traceback.format_exception(type(error), error, error.__traceback__)) if error else ""
+    logger.error("error while handling an update: %s", mask(details))  # the traceback, personal numbers masked
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             lang = "en" if update.effective_user and not (update.effective_user.language_code or "").startswith(

@@ -186,3 +186,25 @@ def test_429_is_retried_after_the_wait(standin: StandIn, make_bot) -> None:
     calls = standin.wait_calls("sendMessage", 2, ANN["id"])
     assert calls[1].at - calls[0].at >= 0.9  # waited as told, then sent
     assert calls[0].params["text"] == calls[1].params["text"]
+
+
+def test_the_error_handler_tells_the_user_and_masks_the_log(standin: StandIn, make_bot, caplog) -> None:
+    import asyncio
+
+    from telegram import Update
+    from telegram.ext import CallbackContext
+
+    from bot.telegram.handlers import on_error
+
+    bot = make_bot()
+    update = Update.de_json(message_update(99, ANN["id"], ANN, "/progress"), bot.application.bot)
+    try:
+        raise RuntimeError("while reading 卡号 6222020200112233445 from the user")
+    except RuntimeError as error:
+        context = CallbackContext.from_error(update, error, bot.application)
+    with caplog.at_level("ERROR", logger="bot.telegram.handlers"):
+        asyncio.run_coroutine_threadsafe(on_error(update, context), bot.loop).result(30)
+    friendly = standin.wait_calls("sendMessage", 1, ANN["id"])[0].params["text"]
+    assert "Sorry, something went wrong" in friendly and "110" in friendly
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "RuntimeError" in logged and "6222020200112233445" not in logged and "[CARD]" in logged

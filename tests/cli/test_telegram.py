@@ -1,0 +1,116 @@
+"""`antifraud telegram` as it is run: token checks, long polling and the webhook with its secret token, as a real
+process against the stand-in Bot API server and the running Rasa stack."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.runtime import ROOT, Stack, free_ports
+from tests.bot.telegram.standin import TOKEN, StandIn, message_update, user
+
+ANTIFRAUD = str(ROOT / ".venv" / "bin" / "antifraud")
+
+
+def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "ANTIFRAUD_VAR": str(tmp_path / "var"), **extra}
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "DATABASE_URL"):
+        if name not in extra:
+            env.pop(name, None)
+    return env
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [(None, "TELEGRAM_BOT_TOKEN is not set"), ("not-a-token", "TELEGRAM_BOT_TOKEN is malformed")],
+    ids=["missing", "malformed"],
+)
+def test_a_bad_token_is_one_line(tmp_path: Path, token: str | None, message: str) -> None:
+    extra = {"TELEGRAM_BOT_TOKEN": token} if token else {}
+    done = subprocess.run([ANTIFRAUD, "telegram"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env=env_for(tmp_path, **extra))
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bad_base_url(tmp_path: Path) -> None:
+    done = subprocess.run([ANTIFRAUD, "telegram"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env=env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL="ftp://x"))
+    assert done.returncode == 2 and "TELEGRAM_API_BASE_URL" in done.stderr
+
+
+def _start(tmp_path: Path, standin: StandIn, stack: Stack, *args: str, **extra: str) -> subprocess.Popen[str]:
+    env = env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, **extra)
+    return subprocess.Popen([ANTIFRAUD, "telegram", "--rasa-url", stack.rasa_url, "--rasa-token", stack.token, *args],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    try:
+        out, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, _ = process.communicate()
+    return out
+
+
+@pytest.mark.stack
+def test_long_polling(tmp_path: Path, stack: Stack) -> None:
+    with StandIn() as standin:
+        process = _start(tmp_path, standin, stack)
+        try:
+            standin.push(message_update(standin.next_update_id(), 42, user(42), "/help"))
+            reply = standin.wait_calls("sendMessage", 1, 42, timeout=120)[0]
+            assert "/quiz" in reply.params["text"]
+        finally:
+            out = _stop(process)
+        assert process.returncode == 0, out
+        assert TOKEN not in out  # the token never reaches the log
+
+
+@pytest.mark.stack
+def test_webhook_with_secret_token(tmp_path: Path, stack: Stack) -> None:
+    (port,) = free_ports(1)
+    secret = "s3cret-for-tests"
+    url = f"http://127.0.0.1:{port}/telegram"
+    with StandIn() as standin:
+        process = _start(tmp_path, standin, stack, "--webhook-url", url, "--port", str(port),
+                         TELEGRAM_WEBHOOK_SECRET=secret)
+        try:
+            hook = standin.wait_calls("setWebhook", 1, timeout=120)[0]
+            assert hook.params["url"] == url and hook.params["secret_token"] == secret
+            update = json.dumps(message_update(7, 43, user(43), "/help")).encode()
+
+            def post(token: str | None) -> int:
+                headers = {"Content-Type": "application/json"}
+                if token:
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = token
+                request = urllib.request.Request(url, data=update, headers=headers, method="POST")
+                try:
+                    return urllib.request.urlopen(request, timeout=10).status
+                except urllib.error.HTTPError as error:
+                    return error.code
+
+            deadline = time.monotonic() + 30
+            status = None
+            while time.monotonic() < deadline:
+                try:
+                    status = post("wrong")
+                    break
+                except urllib.error.URLError:
+                    time.sleep(0.2)
+            assert status == 403  # a forged update is refused
+            assert post(secret) == 200
+            reply = standin.wait_calls("sendMessage", 1, 43, timeout=60)[0]
+            assert "/quiz" in reply.params["text"]
+        finally:
+            _stop(process)
