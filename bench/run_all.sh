@@ -24,4 +24,5 @@ run bench/memory.py
 run bench/check_throughput.py
 run bench/quiz_answers.py
 run bench/quiz_next.py
+run bench/telegram_burst.py
 exit $status
