@@ -192,39 +192,6 @@ class QuizService:
             run = s.get(QuizRun, run_id)
             return engine.served_item(s, run, position) if run else None
 
-    def answer_single(
-        self,
-        channel: Channel | str,
-        external_id: str,
-        question_id: str,
-        chosen: Iterable[int],
-        *,
-        key: str,
-        since: datetime | None = None,
-    ) -> Answered:
-        """Record an answer outside the learner's own rounds (a question posted to a group); ``since``: when it was
-        posted, for the response time."""
-        item = SingleAnswer(channel, external_id, question_id, tuple(chosen), key, since)
-        return self.db.write_retrying(lambda s: self.record_single(s, item))
-
-    def answer_many(self, items: list[RoundAnswer | SingleAnswer]) -> list[Answered | engine.QuizError]:
-        """Record many answers in one transaction (a burst of poll answers; a class answering one question): each
-        item's result, or the QuizError that refused it (refused items write nothing)."""
-
-        def work(s: Session) -> list[Answered | engine.QuizError]:
-            out: list[Answered | engine.QuizError] = []
-            for item in items:
-                try:
-                    if isinstance(item, RoundAnswer):
-                        out.append(self.record_round(s, item))
-                    else:
-                        out.append(self.record_single(s, item))
-                except engine.QuizError as error:
-                    out.append(error)
-            return out
-
-        return self.db.write_retrying(work)
-
     def record_round(self, s: Session, item: RoundAnswer) -> Answered:
         """Record a round answer in the caller's transaction (see :meth:`answer`)."""
         now = self.clock()
@@ -255,7 +222,8 @@ class QuizService:
         return Answered(result, nxt, right, total, run.size)
 
     def record_single(self, s: Session, item: SingleAnswer) -> Answered:
-        """Record a single answer in the caller's transaction (see :meth:`answer_single`)."""
+        """Record an answer outside the learner's rounds (a question posted to a group), in the caller's
+        transaction; ``item.since``: when it was posted, for the response time."""
         now = self.clock()
         learner = engine.learner_id(s, item.channel, item.external_id, now=now)
         elapsed = max(0, int((now - item.since).total_seconds() * 1000)) if item.since else None

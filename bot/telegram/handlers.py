@@ -268,7 +268,7 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = await language(update, context)
     report = await db(services(context).quiz.report, CHANNEL, learner_key(user.id))
     if report is None or not report.attempts:
-        await send(chat.id, context, text("report_empty", lang).replace("“quiz me”", "/quiz").replace("“考考我”", "/quiz"))
+        await send(chat.id, context, tr("progress_empty", lang))
         return
     png = await db(mastery_chart, report.mastery, lang)
     await context.bot.send_photo(chat.id, png, caption=text("report_title", lang))

@@ -36,6 +36,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "为了保护你的隐私，请私聊我详细说说发生了什么：{link}",
         "To keep your story private, please tell me what happened in a private chat: {link}",
     ),
+    "progress_empty": ("你还没有答过题。发 /quiz 开始吧！", "You haven't answered any questions yet. Send /quiz to start!"),
     "answer_on_poll": ("请直接点投票里的选项作答。", "Please answer by tapping an option in the poll."),
     "no_quiz_questions": ("题库里暂时没有适合你的题目。", "There are no questions for you in the banks yet."),
     "round_over": ("本轮结束：{right}/{total} 题答对。/quiz 再来一轮，/progress 看进度。",

@@ -3,64 +3,14 @@ stand-in Bot API server, with the real Rasa stack and a real quiz database. Only
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
 
 import pytest
-from telegram import Update
 
 from bot import runtime
 from bot.db import Database
-from bot.knowledge import load_knowledge
-from bot.quiz.service import QuizService
-from bot.telegram.app import build_application
-from bot.telegram.assistant import Assistant
-from bot.telegram.config import TelegramConfig
-from bot.telegram.handlers import Services
-from tests.bot.telegram.standin import TOKEN, StandIn
-
-
-class RunningBot:
-    """The Application polling the stand-in, in a thread with its own event loop; ``stop()`` shuts it down
-    cleanly (as a restart would)."""
-
-    def __init__(self, standin: StandIn, database: Database, rasa_url: str, rasa_token: str | None) -> None:
-        self.config = TelegramConfig(token=TOKEN, base_url=standin.base_url)
-        quiz = QuizService(database, round_size=3)
-        quiz.prepare()
-        self.services = Services(quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge(),
-                                 round_size=3)
-        self.application = build_application(self.config, self.services)
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-
-    def start(self) -> RunningBot:
-        self.thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(60)
-        return self
-
-    async def _start(self) -> None:
-        await self.application.initialize()
-        if self.application.post_init:  # as run_polling() does
-            await self.application.post_init(self.application)
-        await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(60)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(30)
-
-    async def _stop(self) -> None:
-        assert self.application.updater is not None
-        await self.application.updater.stop()
-        await self.application.stop()
-        await self.application.shutdown()
-        if self.application.post_shutdown:  # as run_polling() does
-            await self.application.post_shutdown(self.application)
+from tests.bot.telegram.running import RunningBot
+from tests.bot.telegram.standin import StandIn
 
 
 @pytest.fixture
@@ -70,11 +20,8 @@ def standin() -> Iterator[StandIn]:
 
 
 @pytest.fixture
-def telegram_db(sqlite_url: str) -> Iterator[Database]:
-    db = Database(sqlite_url)
-    db.migrate()
-    yield db
-    db.dispose()
+def telegram_db(sqlite_db: Database) -> Database:
+    return sqlite_db
 
 
 @pytest.fixture
@@ -91,5 +38,3 @@ def make_bot(standin: StandIn, telegram_db: Database, stack: runtime.Stack) -> I
         if bot.thread.is_alive():
             bot.stop()
 
-
-NOW = datetime.now(timezone.utc)
