@@ -647,7 +647,7 @@ def message_mix(n: int, seed: int = 20240601, cli: bool = False) -> list[dict[st
     ``cli``: for typing into ``antifraud chat`` -- one line each, nothing the CLI swallows without a reply (blank
     lines, /quit words), no pure digit strings (the CLI maps them to buttons).
     """
-    from bot.evaluate import heldout_examples
+    from bot.assistant.evaluate import heldout_examples
 
     rng = random.Random(seed)
     examples = heldout_examples()

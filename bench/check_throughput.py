@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluate import heldout_examples  # noqa: E402
+from bot.assistant.evaluate import heldout_examples  # noqa: E402
 
 N = 200
 TARGET_S = 60.0

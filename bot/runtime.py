@@ -27,7 +27,7 @@ MODELS = ROOT / "models"
 VAR = Path(os.environ.get("ANTIFRAUD_VAR", ROOT / "var"))
 
 #: Everything the trained model depends on: change any of it and the model is retrained.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data", "bot/rasa_ext/classifier.py", "bot/labels.py", "requirements/rasa.lock")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data", "bot/rasa_ext", "bot/shared", "requirements/rasa.lock")
 
 CHILD_ENV = {
     "PYTHONPATH": str(ROOT),

@@ -1,6 +1,6 @@
 """Custom actions served by the rasa-sdk action server (``python -m rasa_sdk --actions bot.actions``).
 
-Each action is thin: it reads the tracker into a ``Context`` and an ``Analysis``, asks ``bot.teach`` for the reply,
+Each action is thin: it reads the tracker into a ``Context`` and an ``Analysis``, asks ``bot.assistant.teach`` for the reply,
 sends it and sets slots. The text it sees was masked by the Rasa channel before Rasa stored it.
 """
 
@@ -14,13 +14,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot import teach
-from bot.analysis import Analysis, analyse
+from bot.assistant import teach
+from bot.assistant.analysis import Analysis, analyse
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.labels import ScamType
-from bot.lang import Lang, Script, reply_language
-from bot.privacy import MaskingFilter
-from bot.teach import Context, Reply
+from bot.shared.labels import ScamType
+from bot.shared.lang import Lang, Script, reply_language
+from bot.shared.privacy import MaskingFilter
+from bot.assistant.teach import Context, Reply
 
 logger = logging.getLogger(__name__)
 logger.addFilter(MaskingFilter())

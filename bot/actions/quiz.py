@@ -18,8 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import Database
 from bot.db.models import Channel
-from bot.lang import Lang, Script, reply_language
-from bot.privacy import MaskingFilter
+from bot.shared.lang import Lang, Script, reply_language
+from bot.shared.privacy import MaskingFilter
 from bot.quiz.bank import BankError
 from bot.quiz.engine import QuizError, Served
 from bot.quiz.model import Audience, letter

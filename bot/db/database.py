@@ -27,7 +27,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parents[2]
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 T = TypeVar("T")
 
@@ -98,7 +97,7 @@ class Database:
         """Bring the schema up to date (Alembic ``upgrade head``); quick when it already is."""
         from bot.db.migrate import upgrade
 
-        upgrade(self)
+        upgrade(self.engine)
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()

@@ -1,29 +1,38 @@
-"""Alembic, driven from code: ``upgrade(db)`` brings a database to the newest schema.
+"""Alembic, driven from code: ``upgrade(engine)`` brings a database to the newest schema.
 
-The migration scripts are in ``bot/db/migrations/versions``; ``antifraud db upgrade`` runs them. To add one after
-changing ``bot/db/models.py``: ``.venv/bin/antifraud db revision -m "what changed"`` (autogenerate against a fresh
-SQLite database), then read and edit the script.
+The Alembic environment and the migration scripts are in the top-level ``db/`` folder (``db/versions``);
+``antifraud db upgrade`` runs them. To add one after changing ``bot/db/models.py``:
+``.venv/bin/antifraud db revision -m "what changed"`` (autogenerate against a fresh SQLite database), then read and
+edit the script. The functions take the engine, so that this module does not import ``bot.db.database``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-
-from bot.db.database import MIGRATIONS
-
-if TYPE_CHECKING:
-    from bot.db.database import Database
+from sqlalchemy import Engine
 
 
-def config(db: Database) -> Config:
+
+def _migrations() -> Path:
+    """The Alembic environment and its ``versions/``: the top-level ``db/`` folder of a checkout, which an installed
+    package carries as ``bot/migrations`` (``pyproject.toml``)."""
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "migrations"
+    return shipped if shipped.is_dir() else package.parent / "db"
+
+
+MIGRATIONS = _migrations()
+
+
+def config(engine: Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", db.url.render_as_string(hide_password=False).replace("%", "%%"))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     return cfg
 
 
@@ -33,29 +42,29 @@ def head() -> str:
     return ScriptDirectory.from_config(cfg).get_current_head() or ""
 
 
-def current(db: Database) -> str | None:
-    with db.engine.connect() as connection:
+def current(engine: Engine) -> str | None:
+    with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
-    if revision == "head" and current(db) == head():
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    if revision == "head" and current(engine) == head():
         return
-    cfg = config(db)
-    with db.engine.begin() as connection:
+    cfg = config(engine)
+    with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
 
-def downgrade(db: Database, revision: str) -> None:
-    cfg = config(db)
-    with db.engine.begin() as connection:
+def downgrade(engine: Engine, revision: str) -> None:
+    cfg = config(engine)
+    with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
 
 
-def revision(db: Database, message: str) -> None:
-    cfg = config(db)
-    with db.engine.begin() as connection:
+def revision(engine: Engine, message: str) -> None:
+    cfg = config(engine)
+    with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.revision(cfg, message=message, autogenerate=True)

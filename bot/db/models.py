@@ -1,4 +1,4 @@
-"""The database schema (SQLAlchemy 2 typed models). Migrations in ``bot/db/migrations`` create exactly this.
+"""The database schema (SQLAlchemy 2 typed models). Migrations in the top-level ``db/`` folder create exactly this.
 
 Tables
 - ``learners``: who practises: channel + external id (unique), language, audiences (``learner_audiences``).

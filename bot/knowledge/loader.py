@@ -38,7 +38,7 @@ from bot.knowledge.model import (
     phone_problem,
     url_problem,
 )
-from bot.labels import ScamType
+from bot.shared.labels import ScamType
 
 #: The knowledge base shipped with the package.
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -15,8 +15,8 @@ from enum import Enum
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from bot.labels import ScamType
-from bot.lang import Lang
+from bot.shared.labels import ScamType
+from bot.shared.lang import Lang
 
 LANGS: tuple[str, ...] = ("zh", "en")
 
@@ -345,7 +345,7 @@ class KnowledgeBase:
         return tuple(c for country in self.countries.values() for c in country.contacts) + self.consular
 
     def hotline_numbers(self) -> set[str]:
-        """Every phone number in the hotline list, as written (for ``bot.privacy.mask(keep=...)``)."""
+        """Every phone number in the hotline list, as written (for ``bot.shared.privacy.mask(keep=...)``)."""
         return {c.number for c in self.all_contacts() if c.number}
 
     @cached_property

@@ -26,7 +26,7 @@ from bot.knowledge.loader import (
     line_of,
 )
 from bot.knowledge.model import LANGS, RecordError
-from bot.labels import SCAM_TYPES, ScamType
+from bot.shared.labels import SCAM_TYPES, ScamType
 from bot.quiz.model import (
     LETTERS,
     TRUE_FALSE_OPTIONS,

@@ -57,7 +57,7 @@ from bot.db.models import (
     ReviewState,
     RunItem,
 )
-from bot.labels import SCAM_TYPES
+from bot.shared.labels import SCAM_TYPES
 from bot.quiz import scheduling
 from bot.quiz.bank import Banks
 from bot.quiz.model import Audience, question_from_record

@@ -16,7 +16,7 @@ from enum import Enum
 from functools import cached_property
 
 from bot.knowledge.model import LANGS, RecordError, Source, id_problem
-from bot.labels import SCAM_TYPES, ScamType
+from bot.shared.labels import SCAM_TYPES, ScamType
 
 # Telegram quiz-poll limits, enforced now so that every question can be sent as a poll.
 QUESTION_MAX = 300

@@ -6,7 +6,7 @@ import random
 
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import Source
-from bot.labels import SCAM_TYPES
+from bot.shared.labels import SCAM_TYPES
 from bot.quiz.bank import Banks
 from bot.quiz.model import (
     TRUE_FALSE_OPTIONS,

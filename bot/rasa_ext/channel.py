@@ -21,7 +21,7 @@ import yaml
 from rasa.core.channels.rest import RestInput
 from sanic.request import Request
 
-from bot.privacy import mask, mask_obj
+from bot.shared.privacy import mask, mask_obj
 
 HOTLINES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "hotlines.yml"
 

@@ -38,7 +38,7 @@ from rasa.shared.nlu.constants import INTENT, METADATA, METADATA_EXAMPLE, TEXT, 
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.labels import scam_type_of
+from bot.shared.labels import scam_type_of
 
 logger = logging.getLogger(__name__)
 

@@ -21,11 +21,11 @@ from telegram.constants import ChatType, MessageEntityType, PollType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import teach
+from bot.assistant import teach
 from bot.db.models import Channel, TelegramPoll
 from bot.knowledge import KnowledgeBase
-from bot.lang import Lang, Script, reply_language
-from bot.privacy import MaskingFilter, mask
+from bot.shared.lang import Lang, Script, reply_language
+from bot.shared.privacy import MaskingFilter, mask
 from bot.quiz.engine import Served
 from bot.quiz.model import Audience
 from bot.quiz.present import audience_name, format_report, text

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.analysis import Analysis, analyse
+from bot.assistant.analysis import Analysis, analyse
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.labels import FALLBACK_INTENT, scam_type_of
+from bot.shared.labels import FALLBACK_INTENT, scam_type_of
 
 #: The confidence the FallbackClassifier gives ``nlu_fallback`` (its ``threshold`` in config.yml).
 FALLBACK_THRESHOLD = 0.15

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import load_knowledge
-from bot.labels import ScamType
+from bot.shared.labels import ScamType
 from bot.runtime import ROOT
 
 pytestmark = pytest.mark.stack

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import evaluate, runtime
-from bot.labels import SCAM_TYPES, all_intents, experience_intent, question_intent
-from bot.lang import Script, detect
+from bot import runtime
+from bot.assistant import evaluate
+from bot.shared.labels import SCAM_TYPES, all_intents, experience_intent, question_intent
+from bot.shared.lang import Script, detect
 
 ROOT = runtime.ROOT
 MIN_SCAM_MACRO_F1 = 0.85

@@ -11,7 +11,7 @@ from bot.db.models import Base
 
 
 def test_upgrade_builds_the_models_schema(database: Database) -> None:
-    assert current(database) == head()
+    assert current(database.engine) == head()
     with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
@@ -23,13 +23,13 @@ def test_every_table_is_created(database: Database) -> None:
 
 
 def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(database: Database) -> None:
-    downgrade(database, "base")
+    downgrade(database.engine, "base")
     assert set(database.table_names()) <= {"alembic_version"}
     database.migrate()
-    assert current(database) == head()
+    assert current(database.engine) == head()
 
 
 def test_migrate_is_a_no_op_at_head(database: Database) -> None:
     database.migrate()
     database.migrate()
-    assert current(database) == head()
+    assert current(database.engine) == head()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.labels import ScamType
+from bot.shared.labels import ScamType
 
 
 def scam_yaml(scam: ScamType, also: tuple[str, ...] = ()) -> str:

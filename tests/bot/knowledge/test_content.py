@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.knowledge import Contact, KnowledgeBase, RedFlag, Text, load_knowledge
-from bot.labels import ScamType
+from bot.shared.labels import ScamType
 
 SCAMS = list(ScamType)
 SCAM_IDS = [s.value for s in SCAMS]

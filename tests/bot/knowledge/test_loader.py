@@ -28,9 +28,9 @@ from bot.knowledge import (
     load_knowledge,
 )
 from bot.knowledge.__main__ import main
-from bot.labels import SCAM_TYPES, ScamType
-from bot.lang import Lang
-from bot.privacy import mask
+from bot.shared.labels import SCAM_TYPES, ScamType
+from bot.shared.lang import Lang
+from bot.shared.privacy import mask
 
 REPO = Path(__file__).resolve().parents[3]
 

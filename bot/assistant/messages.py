@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.lang import Lang
+from bot.shared.lang import Lang
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (zh, en)

@@ -1,4 +1,4 @@
-"""Tests for bot.lang: which language a message is in, and which language to reply in."""
+"""Tests for bot.shared.lang: which language a message is in, and which language to reply in."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from bot.lang import Lang, Script, detect, reply_language
+from bot.shared.lang import Lang, Script, detect, reply_language
 
 
 def _random_bytes(seed: int, size: int = 160) -> bytes:

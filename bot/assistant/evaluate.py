@@ -1,5 +1,5 @@
 """NLU evaluation on the held-out set (tests/rasa/nlu_heldout): per-class precision/recall/F1 for kind, scam type
-and urgency, read exactly as the assistant reads a message (``bot.analysis.analyse`` on the Rasa parse).
+and urgency, read exactly as the assistant reads a message (``bot.assistant.analysis.analyse`` on the Rasa parse).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from typing import Any, Callable, Iterable, Mapping
 
 import yaml
 
-from bot.analysis import Analysis, analyse
-from bot.labels import kind_of, scam_type_of
-from bot.lang import detect
-from bot.privacy import mask
+from bot.assistant.analysis import Analysis, analyse
+from bot.shared.labels import kind_of, scam_type_of
+from bot.shared.lang import detect
+from bot.shared.privacy import mask
 
-HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "rasa" / "nlu_heldout"
+HELDOUT = Path(__file__).resolve().parents[2] / "tests" / "rasa" / "nlu_heldout"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Tests for bot.teach: the replies composed from the real knowledge base for each situation."""
+"""Tests for bot.assistant.teach: the replies composed from the real knowledge base for each situation."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from bot.analysis import Analysis
+from bot.assistant.analysis import Analysis
 from bot.knowledge import Contact, KnowledgeBase, Text
-from bot.labels import SCAM_TYPES, ScamType
-from bot.lang import Lang
-from bot.messages import MESSAGES, t
-from bot.teach import (
+from bot.shared.labels import SCAM_TYPES, ScamType
+from bot.shared.lang import Lang
+from bot.assistant.messages import MESSAGES, t
+from bot.assistant.teach import (
     MAX_FLAGS,
     MIN_FLAGS,
     Context,

@@ -1,4 +1,5 @@
-"""``antifraud quiz ...`` (the terminal quiz; validate, import, stats and report) and ``antifraud db ...``."""
+"""``antifraud quiz ...``: the terminal quiz, and validating, importing and counting the question banks, and a
+learner's report."""
 
 from __future__ import annotations
 
@@ -10,62 +11,32 @@ from typing import Optional
 
 import typer
 
-from bot.quiz.bank import BankError, coverage_problems, load_banks
+from bot.cli.terminal import DB_HELP, QUIT, clean_input, err, load_banks, open_database
 
-quiz_app = typer.Typer(
+app = typer.Typer(
     help="Quizzes: `antifraud quiz` practises in the terminal; the subcommands manage the question banks.",
     invoke_without_command=True,
 )
-db_app = typer.Typer(no_args_is_help=True, help="The database (SQLite by default, or $DATABASE_URL).")
-
-QUIT = {"/quit", "/exit", "/q", "退出"}
-DB_HELP = "Database URL (default: $DATABASE_URL, else the SQLite file var/antifraud.db)."
 
 
-def _err(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-
-
-def _load(path: Optional[Path]):  # type: ignore[no-untyped-def]
-    try:
-        return load_banks(path)
-    except BankError as error:
-        for problem in error.problems:
-            _err(str(problem))
-        _err(f"{len(error.problems)} problem(s); nothing was changed.")
-        raise typer.Exit(1) from None
-
-
-def _database(url: Optional[str]):  # type: ignore[no-untyped-def]
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.db import Database
-
-    try:
-        db = Database(url)
-        db.migrate()
-    except (SQLAlchemyError, OSError, ValueError) as error:
-        _err(f"cannot open the database {url or ''}: {str(error).splitlines()[0]}")
-        raise typer.Exit(1) from None
-    return db
-
-
-@quiz_app.command("validate")
+@app.command("validate")
 def validate(
     path: Optional[Path] = typer.Argument(None, help="A bank file or directory (default: quizzes/)."),
     coverage: bool = typer.Option(False, help="Also require the minimums: 240 questions, 12 per scam type, 30 per audience."),
 ) -> None:
     """Check the banks; report every problem with file and line; exit 1 if there is any."""
-    banks = _load(path)
+    from bot.quiz.bank import coverage_problems
+
+    banks = load_banks(path)
     stats = banks.stats()
     if coverage and (lacking := coverage_problems(banks)):
         for line in lacking:
-            _err(line)
+            err(line)
         raise typer.Exit(1)
     typer.echo(f"ok: {stats['questions']} questions in {len(banks.banks)} bank(s)")
 
 
-@quiz_app.command("import")
+@app.command("import")
 def import_(
     path: Optional[Path] = typer.Argument(None, help="A bank file or directory (default: quizzes/)."),
     db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
@@ -77,8 +48,8 @@ def import_(
     from bot.quiz import engine
     from bot.quiz.service import utcnow
 
-    banks = _load(path)
-    db = _database(db_url)
+    banks = load_banks(path)
+    db = open_database(db_url)
     partial = path is not None and Path(path).is_file()
     typer.secho(f"importing {len(banks.questions)} questions from {len(banks.banks)} bank(s) ...", err=True,
                 fg=typer.colors.BRIGHT_BLACK)
@@ -86,7 +57,7 @@ def import_(
     typer.echo(f"ok: {result}")
 
 
-@quiz_app.command("stats")
+@app.command("stats")
 def stats(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
@@ -96,13 +67,13 @@ def stats(
     from bot.quiz import engine
 
     if files:
-        data = _load(None).stats()
+        data = load_banks(None).stats()
     else:
-        db = _database(db_url)
+        db = open_database(db_url)
         with db.read() as s:
             data = engine.stats(s)
         if not data["questions"]:
-            _err("no questions in the database yet: run `antifraud quiz import`")
+            err("no questions in the database yet: run `antifraud quiz import`")
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -113,7 +84,7 @@ def stats(
             typer.echo(f"  {name:<26} {n}")
 
 
-@quiz_app.command("report")
+@app.command("report")
 def report_cmd(
     learner: str = typer.Option(getpass.getuser(), help="Whose report (terminal learners are keyed by this name)."),
     lang: str = typer.Option("zh", help="zh or en."),
@@ -124,15 +95,15 @@ def report_cmd(
     from bot.quiz.present import format_report
     from bot.quiz.service import QuizService
 
-    service = QuizService(_database(db_url))
+    service = QuizService(open_database(db_url))
     report = service.report("cli", learner)
     if report is None:
-        _err(f"no learner {learner!r} yet: run `antifraud quiz --learner {learner}`")
+        err(f"no learner {learner!r} yet: run `antifraud quiz --learner {learner}`")
         raise typer.Exit(1)
     typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else format_report(report, lang))
 
 
-@quiz_app.callback()
+@app.callback()
 def quiz(
     ctx: typer.Context,
     lang: Optional[str] = typer.Option(None, help="zh or en (asked if not given)."),
@@ -145,22 +116,23 @@ def quiz(
     """Practise in the terminal: pick language and audience, answer, read why, see your progress."""
     if ctx.invoked_subcommand is not None:
         return
+    from bot.quiz.bank import BankError
     from bot.quiz.model import Audience
     from bot.quiz.service import QuizService
 
     if lang not in (None, "zh", "en"):
-        _err("--lang is zh or en")
+        err("--lang is zh or en")
         raise typer.Exit(2)
     try:
         wanted = [Audience(a) for a in audience] if audience else None
     except ValueError:
-        _err("--audience is one of: " + ", ".join(a.value for a in Audience))
+        err("--audience is one of: " + ", ".join(a.value for a in Audience))
         raise typer.Exit(2) from None
-    service = QuizService(_database(db_url))
+    service = QuizService(open_database(db_url))
     try:
         service.prepare()
     except BankError as error:
-        _err(str(error))
+        err(str(error))
         raise typer.Exit(1) from None
     try:
         _play(service, learner, lang, wanted, size, seed)
@@ -169,8 +141,6 @@ def quiz(
 
 
 def _ask(prompt: str) -> str:
-    from bot.cli import clean_input
-
     raw = clean_input(input(prompt))
     if raw.lower() in QUIT:
         raise EOFError
@@ -230,82 +200,3 @@ def _play(service, learner: str, lang: Optional[str], audiences, size: int, seed
     report = service.report("cli", learner)
     if report is not None:
         typer.echo("\n" + format_report(report, lang))
-
-
-@db_app.command("upgrade")
-def db_upgrade(db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Create or migrate the schema to the newest version (Alembic upgrade head)."""
-    from bot.db.database import redacted
-    from bot.db.migrate import current
-
-    db = _database(db_url)
-    typer.echo(f"ok: {redacted(db.url)} at revision {current(db)}")
-
-
-@db_app.command("revision")
-def db_revision(message: str = typer.Option(..., "-m", help="What changed.")) -> None:
-    """(Developers) Write a new migration: autogenerated against a scratch SQLite database, to read and edit."""
-    import tempfile
-
-    from bot.db import Database
-    from bot.db.migrate import revision
-
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{tmp}/scratch.db")
-        db.migrate()
-        revision(db, message)
-        db.dispose()
-
-
-def telegram(
-    webhook_url: Optional[str] = typer.Option(None, "--webhook-url", help="Run behind this https webhook URL (with a secret token) instead of long polling."),
-    listen: str = typer.Option("127.0.0.1", help="Webhook: the address to listen on."),
-    port: int = typer.Option(8443, help="Webhook: the port to listen on."),
-    rasa_url: Optional[str] = typer.Option(None, help="A running Rasa server (default: start Rasa and the action server)."),
-    rasa_token: Optional[str] = typer.Option(None, help="The running Rasa server's auth token, if it has one."),
-    db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-) -> None:
-    """Run the Telegram bot. The token comes from TELEGRAM_BOT_TOKEN; TELEGRAM_API_BASE_URL points it at another
-    Bot API server."""
-    import logging
-
-    from bot.privacy import MaskingFilter
-    from bot.telegram.config import ConfigError, TelegramConfig
-
-    try:
-        config = TelegramConfig.from_env(webhook_url, listen, port)
-    except ConfigError as error:
-        _err(str(error))
-        raise typer.Exit(2) from None
-    from bot import runtime
-    from bot.knowledge import load_knowledge
-    from bot.quiz.service import QuizService
-    from bot.telegram.app import build_application, run
-    from bot.telegram.assistant import Assistant
-    from bot.telegram.handlers import Services
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(MaskingFilter())
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
-    quiz = QuizService(_database(db_url))
-    try:
-        quiz.prepare()
-    except BankError as error:
-        _err(str(error))
-        raise typer.Exit(1) from None
-    stack = None
-    if rasa_url is None:
-        try:
-            stack = runtime.start_stack(database_url=quiz.db.url.render_as_string(hide_password=False),
-                                        echo=lambda m: typer.secho(m, err=True, fg=typer.colors.BRIGHT_BLACK))
-        except runtime.RuntimeProblem as problem:
-            _err(str(problem))
-            raise typer.Exit(1) from None
-        rasa_url, rasa_token = stack.rasa_url, stack.token
-    services = Services(quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge())
-    try:
-        run(build_application(config, services), config)
-    finally:
-        if stack is not None:
-            stack.stop()

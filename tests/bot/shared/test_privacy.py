@@ -1,4 +1,4 @@
-"""Tests for bot.privacy: personal numbers are masked, amounts, dates and official numbers are not."""
+"""Tests for bot.shared.privacy: personal numbers are masked, amounts, dates and official numbers are not."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from bot.privacy import Match, MaskingFilter, PersonalKind, find_personal, mask, mask_obj
+from bot.shared.privacy import Match, MaskingFilter, PersonalKind, find_personal, mask, mask_obj
 
 
 def digits(text: str) -> str:

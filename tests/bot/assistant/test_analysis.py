@@ -1,4 +1,4 @@
-"""Tests for bot.analysis: from a Rasa parse result to kind, scam type, urgency and confidence."""
+"""Tests for bot.assistant.analysis: from a Rasa parse result to kind, scam type, urgency and confidence."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.analysis import LIVE_CUES, analyse, cue_urgency
-from bot.labels import SCAM_TYPES, Kind, ScamType, experience_intent, question_intent
+from bot.assistant.analysis import LIVE_CUES, analyse, cue_urgency
+from bot.shared.labels import SCAM_TYPES, Kind, ScamType, experience_intent, question_intent
 
 ParseFactory = Callable[..., dict[str, Any]]
 

@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
-from bot.analysis import Analysis
+from bot.assistant.analysis import Analysis
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.model import Contact, Country, RedFlag, Scam
-from bot.labels import Kind, ScamType
-from bot.lang import Lang
-from bot.messages import t
+from bot.shared.labels import Kind, ScamType
+from bot.shared.lang import Lang
+from bot.assistant.messages import t
 
 MIN_FLAGS = 2
 MAX_FLAGS = 4

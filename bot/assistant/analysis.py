@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from bot.labels import FALLBACK_INTENT, Kind, ScamType, kind_of, scam_type_of
+from bot.shared.labels import FALLBACK_INTENT, Kind, ScamType, kind_of, scam_type_of
 
 #: Cues of a live situation: they make a message urgent whatever its kind.
 LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(

@@ -1,0 +1,35 @@
+"""The ``antifraud`` command: one module per command group, wired here.
+
+- ``chat``: chat, check, serve (the assistant through the Rasa stack)
+- ``model``: train, nlu-eval
+- ``kb``: kb validate
+- ``quiz``: quiz (the terminal quiz), quiz validate / import / stats / report
+- ``db``: db upgrade / revision
+- ``telegram``: telegram
+- ``terminal``: what they share (messages, input cleaning, starting the servers, opening the database)
+"""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import chat, db, kb, model, quiz, telegram
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Anti-fraud education assistant (中文 / English).")
+app.add_typer(kb.app, name="kb")
+app.add_typer(quiz.app, name="quiz")
+app.add_typer(db.app, name="db")
+app.command("telegram")(telegram.telegram)
+app.command("chat")(chat.chat)
+app.command("check")(chat.check)
+app.command("train")(model.train)
+app.command("serve")(chat.serve)
+app.command("nlu-eval")(model.nlu_eval)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""``antifraud train`` and ``antifraud nlu-eval``: the Rasa model, trained from our data and evaluated held-out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from bot import runtime
+from bot.cli.terminal import err, start_stack
+
+
+def train(force: bool = typer.Option(False, help="Train even if the model is up to date.")) -> None:
+    """Train the Rasa model if the data or config changed."""
+    try:
+        runtime.train(force=force, echo=typer.echo)
+    except runtime.RuntimeProblem as problem:
+        err(str(problem))
+        raise typer.Exit(1) from None
+
+
+def nlu_eval(
+    min_macro_f1: float = typer.Option(0.85, help="Fail when the scam-type macro-F1 is below this."),
+    report: Path = typer.Option(runtime.ROOT / "results" / "nlu_eval.json", help="Where to write the full report."),
+) -> None:
+    """Evaluate the NLU on the held-out set (never trained on): per-class P/R/F1 for kind, scam type, urgency."""
+    from bot.assistant import evaluate
+
+    examples = evaluate.heldout_examples()
+    stack = start_stack()
+    try:
+        result = evaluate.evaluate(examples, stack.parse)
+    finally:
+        stack.stop()
+    evaluate.write_report(result, report)
+    typer.echo(evaluate.format_report(result))
+    macro = result["scam_type"]["macro_f1"]
+    typer.echo(f"\nscam type macro-F1 {macro:.3f} (minimum {min_macro_f1}); full report: {report}")
+    if macro < min_macro_f1:
+        err(f"FAIL: scam-type macro-F1 {macro:.3f} is below {min_macro_f1}")
+        raise typer.Exit(1)
