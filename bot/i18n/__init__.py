@@ -1,0 +1,147 @@
+"""The one string catalog: every fixed text that a person reads, in Chinese and English, for every front end.
+
+    from bot.i18n import t
+    t("quiz.summary", lang, right=3, total=5)
+
+- **Where a text lives**: ``bot/i18n/<area>.yml`` (one file per area: ``assistant``, ``quiz``, ``telegram``,
+  ``terminal``, ...); its key is ``<area>.<name>``. Teaching content (scams, red flags, hotlines) is not here: it is
+  the knowledge base (``bot/knowledge``).
+- **An entry** has ``zh`` and ``en``, each a ``str.format`` template. A text that counts something has, in a
+  language with plural forms, a mapping of CLDR plural categories instead (``one``, ``other``), chosen by the
+  ``count`` argument: ``t("quiz.days_in_row", "en", count=1)`` → "1 day in a row". Chinese has no plural forms.
+- **One fallback rule**: a language other than ``zh`` or ``en`` gets :data:`DEFAULT_LANG` (Chinese, the language
+  most of the people this project is for read best). A missing key or a missing placeholder value is a bug and
+  raises; the catalog's tests make sure no key, language or placeholder is missing.
+- The files are read once, checked as they are read (both languages, the same placeholders in both, plural forms
+  complete); every problem is reported at once with its file and line.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+CATALOG_DIR = Path(__file__).resolve().parent
+#: CLDR plural categories that each language uses (https://cldr.unicode.org/index/cldr-spec/plural-rules).
+PLURAL_FORMS = {"zh": ("other",), "en": ("one", "other")}
+
+Template = Union[str, Mapping[str, str]]
+
+
+class CatalogError(ValueError):
+    """The catalog files are wrong; the message lists every problem with its file and line."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    texts: Mapping[str, Template]  # lang -> template, or lang -> {plural category -> template}
+    where: str  # file:line, for messages
+
+    def template(self, lang: str, count: int | None) -> str:
+        text = self.texts[lang]
+        if isinstance(text, str):
+            return text
+        if count is None:
+            raise TypeError(f"{self.key} has plural forms: pass count=")
+        return text[plural_category(lang, count)]
+
+
+def plural_category(lang: str, count: int) -> str:
+    """The CLDR plural category of ``count`` in ``lang`` (integers): English one/other, Chinese other."""
+    if lang == "en" and count == 1:
+        return "one"
+    return "other"
+
+
+def language(lang: object) -> str:
+    """``lang`` (a :class:`bot.shared.lang.Lang`, or its value) as a catalog language; the fallback rule."""
+    value = str(lang)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: object, /, *, count: int | None = None, **values: object) -> str:
+    """The text ``key`` in ``lang`` with its ``{placeholders}`` filled from ``values`` (and ``count``)."""
+    entry = catalog()[key]
+    template = entry.template(language(lang), count)
+    if count is not None:
+        values = {"count": count, **values}
+    return template.format(**values) if values else template
+
+
+def placeholders(template: Template) -> set[str]:
+    """The names of the ``{placeholders}`` in a template (in every plural form)."""
+    forms = [template] if isinstance(template, str) else list(template.values())
+    return {name.split(".")[0].split("[")[0] for form in forms
+            for _, name, _, _ in string.Formatter().parse(form) if name}
+
+
+@cache
+def catalog(directory: Path = CATALOG_DIR) -> dict[str, Entry]:
+    """Every entry of the catalog, by key; :class:`CatalogError` lists every problem at once."""
+    entries: dict[str, Entry] = {}
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.yml")):
+        _read(path, entries, problems)
+    if problems:
+        raise CatalogError("\n".join(problems))
+    return entries
+
+
+def _read(path: Path, entries: dict[str, Entry], problems: list[str]) -> None:
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        problems.append(f"{path.name}: not valid YAML: {error}".replace("\n", " "))
+        return
+    if node is None:
+        return
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(f"{path.name}:{node.start_mark.line + 1}: expected key: {{zh: ..., en: ...}} entries")
+        return
+    for key_node, value_node in node.value:
+        name = key_node.value
+        where = f"{path.name}:{key_node.start_mark.line + 1}"
+        key = f"{path.stem}.{name}"
+        if key in entries:
+            problems.append(f"{where}: {name!r} is defined twice (first at {entries[key].where})")
+            continue
+        value = yaml.safe_load(yaml.serialize(value_node))
+        entry_problems = _check(value)
+        if entry_problems:
+            problems += [f"{where}: {name}: {p}" for p in entry_problems]
+            continue
+        entries[key] = Entry(key, value, where)
+
+
+def _check(value: object) -> list[str]:
+    if not isinstance(value, dict) or set(value) != set(LANGS):
+        return [f"needs exactly the languages {', '.join(LANGS)}"]
+    problems: list[str] = []
+    for lang, text in value.items():
+        if isinstance(text, dict):
+            if set(text) != set(PLURAL_FORMS[lang]):
+                problems.append(f"{lang}: plural forms must be {', '.join(PLURAL_FORMS[lang])}")
+            elif any(not isinstance(form, str) or not form for form in text.values()):
+                problems.append(f"{lang}: every plural form must be a non-empty text")
+        elif not isinstance(text, str) or not text:
+            problems.append(f"{lang}: must be a non-empty text")
+    if problems:
+        return problems
+    try:
+        names = {lang: placeholders(text) for lang, text in value.items()}
+    except ValueError as error:
+        return [f"bad placeholder: {error}"]
+    for found in names.values():
+        found.discard("count")  # always passed with a plural text; a language may leave it out of its words
+    if len({frozenset(n) for n in names.values()}) > 1:
+        return ["placeholders differ: " + "; ".join(f"{lang} {sorted(n)}" for lang, n in names.items())]
+    return []
