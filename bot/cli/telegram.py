@@ -34,7 +34,7 @@ def telegram(
     from bot.quiz.service import QuizService
     from bot.telegram.app import build_application, run
     from bot.telegram.assistant import Assistant
-    from bot.telegram.handlers import Services
+    from bot.telegram.services import Services
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:

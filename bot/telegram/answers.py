@@ -4,6 +4,7 @@ updates after a restart) are recorded in one transaction, in arrival order, each
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -95,7 +96,7 @@ class VoteBatcher:
                 batch.append(queue.get_nowait())
             try:
                 results = await asyncio.to_thread(record_votes, self.quiz, [vote for vote, _ in batch])
-            except Exception as error:  # the database failed: every waiting handler gets the error
+            except Exception as error:  # noqa: BLE001  # the database failed: every waiting handler gets the error
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(error)
@@ -107,8 +108,6 @@ class VoteBatcher:
     async def close(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):  # stopping: its outcome is of no use
                 await self.worker
-            except (asyncio.CancelledError, Exception):
-                pass
             self.worker = None

@@ -1,5 +1,7 @@
-"""The one wiring module: builds the Telegram ``Application`` (handlers, rate limiter, error handler) and runs
-it with long polling or behind a webhook."""
+"""The one wiring module: builds the Telegram ``Application`` (the callbacks, each button kind routed by its
+pattern, the rate limiter, the replay guard and the one error handler) and runs it with long polling or behind a
+webhook. The callbacks live by job: ``onboarding`` (/start, /lang, /help, /hotline), ``quiz`` (polls, /progress),
+``conversation`` (the assistant), ``guards`` (replays, errors)."""
 
 from __future__ import annotations
 
@@ -16,19 +18,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import handlers
+from bot.i18n import t
+from bot.telegram import conversation, guards, onboarding, quiz, replies
 from bot.telegram.config import TelegramConfig
-from bot.telegram.handlers import Services
+from bot.telegram.services import Services
 
-COMMANDS = [
-    ("start", "开始 / Start: language and who you are"),
-    ("quiz", "防骗小测验 / Anti-scam quiz"),
-    ("progress", "学习进度 / Your progress"),
-    ("hotline", "报警和反诈热线 / Hotlines"),
-    ("lang", "语言 / Language"),
-    ("help", "帮助 / Help"),
-    ("stopquiz", "停止小测验 / Stop the quiz"),
-]
+#: The command menu, in this order; each description is "<Chinese> / <English>" (bot/i18n/telegram.yml).
+COMMANDS = ("start", "quiz", "progress", "hotline", "lang", "help", "stopquiz")
 
 
 def rate_limiter() -> AIORateLimiter:
@@ -46,23 +42,37 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
     application = builder.build()
     application.bot_data["services"] = services
 
-    application.add_handler(TypeHandler(Update, handlers.drop_replays), group=-1)
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("help", handlers.help_command))
-    application.add_handler(CommandHandler("lang", handlers.lang_command))
-    application.add_handler(CommandHandler("hotline", handlers.hotline))
-    application.add_handler(CommandHandler("quiz", handlers.quiz_command))
-    application.add_handler(CommandHandler("progress", handlers.progress))
-    application.add_handler(CommandHandler("stopquiz", handlers.stop_quiz))
-    application.add_handler(PollAnswerHandler(handlers.poll_answer))
-    application.add_handler(CallbackQueryHandler(handlers.button))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
-    application.add_error_handler(handlers.on_error)
+    application.add_handler(TypeHandler(Update, guards.drop_replays), group=-1)
+    application.add_handlers([
+        CommandHandler("start", onboarding.start),
+        CommandHandler("help", onboarding.help_command),
+        CommandHandler("lang", onboarding.lang_command),
+        CommandHandler("hotline", onboarding.hotline),
+        CommandHandler("quiz", quiz.quiz_command),
+        CommandHandler("progress", quiz.progress),
+        CommandHandler("stopquiz", quiz.stop_quiz),
+        PollAnswerHandler(quiz.poll_answer),
+        # Buttons: the first pattern that matches takes it.
+        CallbackQueryHandler(onboarding.choose_language, pattern=onboarding.LANGUAGE_BUTTON),
+        CallbackQueryHandler(onboarding.choose_audience, pattern=onboarding.AUDIENCE_BUTTON),
+        CallbackQueryHandler(quiz.start_button, pattern=quiz.START_BUTTON),
+        CallbackQueryHandler(quiz.progress_button, pattern=quiz.PROGRESS_BUTTON),
+        CallbackQueryHandler(quiz.stop_button, pattern=quiz.STOP_BUTTON),
+        CallbackQueryHandler(conversation.assistant_button, pattern=conversation.ASSISTANT_BUTTON),
+        CallbackQueryHandler(replies.other_button),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, conversation.text_message),
+    ])
+    application.add_error_handler(guards.on_error)
     return application
 
 
+def command_menu() -> list[BotCommand]:
+    return [BotCommand(name, f"{t(f'telegram.command_{name}', 'zh')} / {t(f'telegram.command_{name}', 'en')}")
+            for name in COMMANDS]
+
+
 async def _post_init(application: Application) -> None:
-    await application.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
+    await application.bot.set_my_commands(command_menu())
 
 
 async def _post_shutdown(application: Application) -> None:

@@ -1,20 +1,22 @@
-"""The progress chart: mastery per scam type as a horizontal bar chart (PNG bytes), drawn with matplotlib."""
+"""The progress chart: mastery per scam type as a horizontal bar chart (PNG bytes), drawn with matplotlib's object
+API (a :class:`~matplotlib.figure.Figure` of its own on an Agg canvas): no pyplot, no global state, so charts can be
+drawn in worker threads at the same time."""
 
 from __future__ import annotations
 
 import io
 from functools import lru_cache
 
-import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no screen
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from bot.quiz.present import scam_name  # noqa: E402
+from bot.i18n import t
+from bot.quiz.present import scam_name
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Droid Sans Fallback",
              "Source Han Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC")
+LATIN_FONT = "DejaVu Sans"  # matplotlib's own
 
 
 @lru_cache(maxsize=1)
@@ -23,25 +25,33 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in names), None)
 
 
+def colour(percent: int) -> str:
+    return "#d9534f" if percent < 40 else "#f0ad4e" if percent < 75 else "#5cb85c"
+
+
 def mastery_chart(mastery: dict[str, float], lang: str) -> bytes:
     """Mastery per scam type, weakest at the top. Chinese labels when a CJK font is installed, else English."""
-    label_lang = "zh" if lang == "zh" and cjk_font() else "en"
+    font = cjk_font() if lang == "zh" else None
+    label_lang = "zh" if font else "en"
+    family = font or LATIN_FONT
     items = list(mastery.items())[::-1]  # weakest first in the dict: draw it at the top
-    labels = [scam_name(t, label_lang) for t, _ in items]
+    labels = [scam_name(scam, label_lang) for scam, _ in items]
     values = [round(v * 100) for _, v in items]
     height = max(2.5, 0.42 * len(items) + 1.2)
-    with plt.rc_context({"font.family": [cjk_font()] if label_lang == "zh" else ["DejaVu Sans"]}):
-        fig, ax = plt.subplots(figsize=(7.5, height), dpi=110)
-        colours = ["#d9534f" if v < 40 else "#f0ad4e" if v < 75 else "#5cb85c" for v in values]
-        ax.barh(labels, values, color=colours)
-        ax.set_xlim(0, 100)
-        ax.set_xlabel("掌握程度 %" if label_lang == "zh" else "Mastery %")
-        ax.set_title("各类诈骗掌握程度" if label_lang == "zh" else "Mastery per scam type")
-        for y, v in enumerate(values):
-            ax.text(min(v + 1.5, 92), y, f"{v}%", va="center", fontsize=9)
-        ax.grid(axis="x", alpha=0.3)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        plt.close(fig)
+
+    figure = Figure(figsize=(7.5, height), dpi=110)
+    FigureCanvasAgg(figure)
+    ax = figure.subplots()
+    ax.barh(range(len(values)), values, color=[colour(v) for v in values])
+    ax.set_yticks(range(len(labels)), labels, fontfamily=family)
+    ax.tick_params(axis="x", labelfontfamily=family)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(t("telegram.chart_axis", label_lang), fontfamily=family)
+    ax.set_title(t("telegram.chart_title", label_lang), fontfamily=family)
+    for y, v in enumerate(values):
+        ax.text(min(v + 1.5, 92), y, f"{v}%", va="center", fontsize=9, fontfamily=family)
+    ax.grid(axis="x", alpha=0.3)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -1,4 +1,5 @@
-"""What the Telegram front end keeps in the database: the poll → question map and the update ids handled."""
+"""What the Telegram front end keeps in the database (the poll → question map, the update ids handled) and reads
+from it (a learner's language)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import TelegramPoll, TelegramUpdate
+from bot.db.models import Channel, Learner, TelegramPoll, TelegramUpdate
 
 
 def first_time(session: Session, update_id: int, now: datetime) -> bool:
@@ -55,3 +56,8 @@ def find_poll(session: Session, poll_id: str) -> PollInfo | None:
 
 def close_poll(session: Session, poll_id: str) -> None:
     session.execute(update(TelegramPoll).where(TelegramPoll.poll_id == poll_id).values(closed=True))
+
+
+def learner_lang(session: Session, channel: Channel, external_id: str) -> str | None:
+    """The language stored for a learner; None if there is no such learner yet. Reads only."""
+    return session.scalar(select(Learner.lang).where(Learner.channel == channel, Learner.external_id == external_id))

@@ -14,7 +14,7 @@ from bot.quiz.service import QuizService
 from bot.telegram.app import build_application
 from bot.telegram.assistant import Assistant
 from bot.telegram.config import TelegramConfig
-from bot.telegram.handlers import Services
+from bot.telegram.services import Services
 from tests.bot.telegram.standin import TOKEN, StandIn
 
 

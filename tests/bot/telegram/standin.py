@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs
 
 BOT_ID = 7000000001
@@ -49,7 +49,7 @@ class StandIn:
 
     # --- life
 
-    def __enter__(self) -> StandIn:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -182,7 +182,7 @@ class StandIn:
             def log_message(self, *args: Any) -> None:  # quiet
                 return
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 prefix = f"/bot{standin.token}/"
@@ -194,7 +194,7 @@ class StandIn:
                 status, payload = standin.handle(method, params)
                 self._reply(status, payload)
 
-            do_GET = do_POST  # noqa: N815
+            do_GET = do_POST
 
             def _reply(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()

@@ -7,7 +7,7 @@ import re
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.db.models import Attempt, Learner, TelegramPoll
 from tests.bot.telegram.standin import (
@@ -53,6 +53,43 @@ def test_onboarding_language_audience_welcome(standin: StandIn, make_bot) -> Non
     assert welcome.startswith("Welcome!") and "/quiz" in welcome and "/progress" in welcome
     assert standin.sent("answerCallbackQuery")
     assert standin.sent("setMyCommands")
+
+
+def test_an_ordinary_message_writes_no_learner(standin: StandIn, make_bot, telegram_db) -> None:
+    """Reading the learner's language writes nothing: until they choose one (/start, /lang) or start a quiz, a user
+    has no learner row and keeps the language of their Telegram settings; once they have one, messages leave it
+    alone."""
+    writes: list[str] = []
+
+    def spy(_conn, _cursor, statement: str, *_args) -> None:
+        if re.match(r"\s*(INSERT|UPDATE|DELETE)\b", statement, re.IGNORECASE) and "learner" in statement.lower():
+            writes.append(statement)
+
+    event.listen(telegram_db.engine, "before_cursor_execute", spy)
+    try:
+        make_bot()
+        for n, text in enumerate(["/help", "/hotline", "what is order brushing?", "/help"], start=1):
+            say(standin, ANN, text)
+            standin.wait_calls("sendMessage", n, ANN["id"])
+        replies = texts(standin, ANN["id"])
+        assert "Commands:" in replies[0] and "Commands:" in replies[3]  # English both times (the guess)
+        assert writes == []
+        with telegram_db.read() as s:
+            assert s.scalar(select(func.count()).select_from(Learner)) == 0
+
+        say(standin, ANN, "/lang")
+        standin.wait_calls("sendMessage", 5, ANN["id"])
+        standin.push(callback_update(standin.next_update_id(), ANN["id"], ANN, "lang:zh:done"))
+        standin.wait_calls("sendMessage", 6, ANN["id"])
+        assert writes  # the choice is written
+        with telegram_db.read() as s:
+            assert s.scalar(select(Learner.lang).where(Learner.external_id == str(ANN["id"]))) == "zh"
+        writes.clear()
+        say(standin, ANN, "/help")
+        assert "命令" in standin.wait_calls("sendMessage", 7, ANN["id"])[6].params["text"]  # the choice is read
+        assert writes == []
+    finally:
+        event.remove(telegram_db.engine, "before_cursor_execute", spy)
 
 
 @pytest.mark.parametrize(
@@ -194,7 +231,7 @@ def test_the_error_handler_tells_the_user_and_masks_the_log(standin: StandIn, ma
     from telegram import Update
     from telegram.ext import CallbackContext
 
-    from bot.telegram.handlers import on_error
+    from bot.telegram.guards import on_error
 
     bot = make_bot()
     update = Update.de_json(message_update(99, ANN["id"], ANN, "/progress"), bot.application.bot)
@@ -202,7 +239,7 @@ def test_the_error_handler_tells_the_user_and_masks_the_log(standin: StandIn, ma
         raise RuntimeError("while reading 卡号 6222020200112233445 from the user")
     except RuntimeError as error:
         context = CallbackContext.from_error(update, error, bot.application)
-    with caplog.at_level("ERROR", logger="bot.telegram.handlers"):
+    with caplog.at_level("ERROR", logger="bot.telegram.guards"):
         asyncio.run_coroutine_threadsafe(on_error(update, context), bot.loop).result(30)
     friendly = standin.wait_calls("sendMessage", 1, ANN["id"])[0].params["text"]
     assert "Sorry, something went wrong" in friendly and "110" in friendly

@@ -1,0 +1,45 @@
+"""What the callbacks share: the :class:`Services` (kept in ``application.bot_data`` by the wiring module) and
+:func:`db`, which runs a blocking database call in a worker thread so the event loop stays free."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from telegram.ext import ContextTypes
+
+from bot.knowledge import KnowledgeBase
+from bot.quiz.service import QuizService
+from bot.telegram.answers import VoteBatcher
+from bot.telegram.assistant import Assistant
+
+T = TypeVar("T")
+
+
+@dataclass
+class Services:
+    """What the callbacks need; stored in ``application.bot_data["services"]`` by the wiring module."""
+
+    quiz: QuizService
+    assistant: Assistant
+    kb: KnowledgeBase
+    round_size: int = 5
+    votes: VoteBatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.votes = VoteBatcher(self.quiz)
+
+    def now(self) -> datetime:
+        return self.quiz.clock()
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.bot_data["services"]
+
+
+async def db(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a (blocking) database call in a worker thread."""
+    return await asyncio.to_thread(function, *args, **kwargs)
