@@ -41,13 +41,13 @@ GENERAL_ACTIONS = {
 ENTITIES = ("audience", "choice", "item")
 
 SLOTS = {
-    "lang": "text",          # zh | en: the language of the user's last message we could tell
-    "scam_type": "text",     # the scam type the conversation is about
-    "urgent": "bool",        # the situation is urgent
-    "country": "text",       # ISO code of where the user (or their child) is
-    "money_sent": "text",    # yes | no: has money already moved
+    "lang": "text",  # zh | en: the language of the user's last message we could tell
+    "scam_type": "text",  # the scam type the conversation is about
+    "urgent": "bool",  # the situation is urgent
+    "country": "text",  # ISO code of where the user (or their child) is
+    "money_sent": "text",  # yes | no: has money already moved
     "pending_question": "text",  # the follow-up question we asked: money_sent
-    "red_flags": "list",     # red-flag ids we taught for the current story
+    "red_flags": "list",  # red-flag ids we taught for the current story
 }
 
 
@@ -79,7 +79,13 @@ def domain_text() -> str:
         "slots:",
     ]
     for name, kind in SLOTS.items():
-        lines += [f"  {name}:", f"    type: {kind}", "    influence_conversation: false", "    mappings:", "      - type: custom"]
+        lines += [
+            f"  {name}:",
+            f"    type: {kind}",
+            "    influence_conversation: false",
+            "    mappings:",
+            "      - type: custom",
+        ]
     lines += ["", "actions:", *[f"  - {a}" for a in actions], ""]
     return "\n".join(lines)
 
@@ -91,7 +97,7 @@ def rules_text() -> str:
         "",
         "rules:",
     ]
-    for intent in all_intents() + ["nlu_fallback"]:
+    for intent in [*all_intents(), "nlu_fallback"]:
         intent, action = rule_for(intent)
         lines += [f"- rule: {intent} -> {action}", "  steps:", f"  - intent: {intent}", f"  - action: {action}"]
     return "\n".join(lines) + "\n"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from abc import ABCMeta, abstractmethod
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,11 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.assistant import teach
 from bot.assistant.analysis import Analysis, analyse
+from bot.assistant.teach import Context, Reply
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.shared.labels import ScamType
 from bot.shared.lang import Lang, Script, reply_language
 from bot.shared.privacy import MaskingFilter
-from bot.assistant.teach import Context, Reply
 
 logger = logging.getLogger(__name__)
 logger.addFilter(MaskingFilter())

@@ -12,8 +12,9 @@ Standard library only: the action server uses it on ``tracker.latest_message`` a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from bot.shared.labels import FALLBACK_INTENT, Kind, ScamType, kind_of, scam_type_of
 
@@ -31,7 +32,10 @@ LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(
         r"still on the (phone|line|call)",
         r"(on|in) (a|the) (video )?call with (him|her|them)",
         r"(hasn'?t|haven'?t|didn'?t|not) hung up",
-        r"(asking|telling|wants?|want|told|ordered|pushing) me to (\w+ ){0,3}(transfer|send|pay|wire|move|buy|withdraw)",
+        (
+            r"(asking|telling|wants?|want|told|ordered|pushing) me to (\w+ ){0,3}"
+            r"(transfer|send|pay|wire|move|buy|withdraw)"
+        ),
         r"\b(right now|right away|immediately|within \d+ (minutes|hours))\b",
         r"\bjust (sent|transferred|paid|wired|gave|moved|shared)\b",
         r"\b(ransom|kidnapp?ed|held hostage)\b",

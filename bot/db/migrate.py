@@ -17,7 +17,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 
-
 def _migrations() -> Path:
     """The Alembic environment and its ``versions/``: the top-level ``db/`` folder of a checkout, which an installed
     package carries as ``bot/migrations`` (``pyproject.toml``)."""

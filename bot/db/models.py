@@ -19,8 +19,8 @@ nothing here needs to change for them.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -52,13 +52,13 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: pass an aware datetime (UTC)")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 NAMING = {
@@ -72,7 +72,11 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[int]: JSON()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[int]: JSON(),
+    }
 
 
 class Channel(str, enum.Enum):
@@ -92,7 +96,9 @@ class Learner(Base):
     __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_learners_channel_external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel: Mapped[Channel] = mapped_column(Enum(Channel, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]))
+    channel: Mapped[Channel] = mapped_column(
+        Enum(Channel, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
     external_id: Mapped[str] = mapped_column(String(128))
     lang: Mapped[str] = mapped_column(String(8), default="zh")
     created_at: Mapped[datetime]
@@ -210,7 +216,12 @@ class ReviewState(Base):
         # Covers mastery per type (one index-only aggregate) and "which questions of this type were answered".
         Index(
             "ix_review_states_mastery",
-            "learner_id", "scam_type", "last_correct", "stability", "last_review_day", "question_id",
+            "learner_id",
+            "scam_type",
+            "last_correct",
+            "stability",
+            "last_review_day",
+            "question_id",
         ),
     )
 

@@ -15,7 +15,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 import yaml
 from rasa.core.channels.rest import RestInput
@@ -56,13 +56,13 @@ def as_quiz_answer(text: str) -> str:
 
 class MaskedRestInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
-    def _extract_message(self, req: Request) -> Optional[Text]:
+    def _extract_message(self, req: Request) -> str | None:
         text = super()._extract_message(req)
         return as_quiz_answer(mask(text, keep=official_numbers())) if isinstance(text, str) else text
 
-    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
         metadata = super().get_metadata(request)
         return mask_obj(metadata) if metadata else metadata

@@ -18,16 +18,10 @@ What this component does:
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any
 
 import joblib
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -37,6 +31,11 @@ from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import INTENT, METADATA, METADATA_EXAMPLE, TEXT, TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from bot.shared.labels import scam_type_of
 
@@ -59,11 +58,11 @@ def token_string(message: Message) -> str:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class BilingualClassifier(IntentClassifier, GraphComponent):
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "intent_C": 20.0,
             "scam_C": 1.0,
@@ -78,10 +77,10 @@ class BilingualClassifier(IntentClassifier, GraphComponent):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Optional[Dict[str, Any]] = None,
+        model: dict[str, Any] | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -91,26 +90,32 @@ class BilingualClassifier(IntentClassifier, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "BilingualClassifier":
+    ) -> BilingualClassifier:
         return cls(config, model_storage, resource)
 
     # ------------------------------------------------------------------------------------------------ features
-    def _vectorizers(self) -> Dict[str, TfidfVectorizer]:
+    def _vectorizers(self) -> dict[str, TfidfVectorizer]:
         return {
             "word": TfidfVectorizer(
-                analyzer="word", token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
+                analyzer="word",
+                token_pattern=r"\S+",
+                lowercase=False,
+                sublinear_tf=True,
                 ngram_range=tuple(self.config["word_ngrams"]),
             ),
             "char": TfidfVectorizer(
-                analyzer="char_wb", lowercase=True, sublinear_tf=True, ngram_range=tuple(self.config["char_ngrams"]),
+                analyzer="char_wb",
+                lowercase=True,
+                sublinear_tf=True,
+                ngram_range=tuple(self.config["char_ngrams"]),
             ),
         }
 
-    def _features(self, messages: List[Message], fit: bool = False) -> Any:
+    def _features(self, messages: list[Message], fit: bool = False) -> Any:
         assert self.model is not None
         words = [token_string(m) for m in messages]
         chars = [(m.get(TEXT) or "") for m in messages]
@@ -147,7 +152,7 @@ class BilingualClassifier(IntentClassifier, GraphComponent):
         return self._resource
 
     # ------------------------------------------------------------------------------------------------ inference
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self.model is None or not messages:
             return messages
         X = self._features(messages)
@@ -186,12 +191,12 @@ class BilingualClassifier(IntentClassifier, GraphComponent):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "BilingualClassifier":
+    ) -> BilingualClassifier:
         try:
             with model_storage.read_from(resource) as model_dir:
                 model = joblib.load(model_dir / MODEL_FILE)  # our own artefact, written by train() above
@@ -201,7 +206,7 @@ class BilingualClassifier(IntentClassifier, GraphComponent):
         return cls(config, model_storage, resource, model)
 
 
-def _ranking(classes: Any, probabilities: Any, length: int) -> List[Dict[str, Any]]:
+def _ranking(classes: Any, probabilities: Any, length: int) -> list[dict[str, Any]]:
     order = np.argsort(-probabilities)
     if length > 0:
         order = order[:length]

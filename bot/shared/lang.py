@@ -24,7 +24,7 @@ class Script(str, Enum):
 
     ZH = "zh"
     EN = "en"
-    OTHER = "other"      # Japanese kana, Korean, Cyrillic, Arabic, Thai, ... or a Latin-script language we can tell
+    OTHER = "other"  # Japanese kana, Korean, Cyrillic, Arabic, Thai, ... or a Latin-script language we can tell
     UNKNOWN = "unknown"  # empty, emoji, digits, punctuation, binary junk
 
     def __str__(self) -> str:
@@ -75,10 +75,9 @@ def detect(text: str) -> Script:
     han = len(_HAN.findall(text))
     kana = len(_KANA.findall(text))
     hangul = len(_HANGUL.findall(text))
-    if kana >= 2 or hangul >= 2:
+    if (kana >= 2 or hangul >= 2) and kana + hangul >= han:
         # Japanese text has kanji too; more kana/hangul than Chinese characters means not Chinese.
-        if kana + hangul >= han:
-            return Script.OTHER
+        return Script.OTHER
     if han >= 1:
         return Script.ZH
     latin_words = [w.lower() for w in _LATIN_WORD.findall(text)]

@@ -30,8 +30,8 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_KEEP",
-    "Match",
     "MaskingFilter",
+    "Match",
     "PersonalKind",
     "find_personal",
     "mask",
