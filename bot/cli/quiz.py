@@ -148,15 +148,9 @@ def _ask(prompt: str) -> str:
 
 
 def _play(service, learner: str, lang: Optional[str], audiences, size: int, seed: Optional[int]) -> None:  # type: ignore[no-untyped-def]
+    from bot.i18n import t
     from bot.quiz.model import Audience
-    from bot.quiz.present import (
-        audience_name,
-        format_feedback,
-        format_question,
-        format_report,
-        parse_choice,
-        text,
-    )
+    from bot.quiz.present import audience_name, format_feedback, format_question, format_report, parse_choice
 
     profile = service.profile("cli", learner)
     if lang is None:
@@ -196,7 +190,7 @@ def _play(service, learner: str, lang: Optional[str], audiences, size: int, seed
         typer.secho(f"[{answered.right}/{answered.total}]", fg=typer.colors.BRIGHT_BLACK)
         served = answered.next
     if answered is not None:
-        typer.echo("\n" + text("summary", lang, right=answered.right, total=answered.total))
+        typer.echo("\n" + t("quiz.summary", lang, right=answered.right, total=answered.total))
     report = service.report("cli", learner)
     if report is not None:
         typer.echo("\n" + format_report(report, lang))

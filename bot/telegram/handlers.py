@@ -23,12 +23,13 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.assistant import teach
 from bot.db.models import Channel, TelegramPoll
+from bot.i18n import t
 from bot.knowledge import KnowledgeBase
 from bot.shared.lang import Lang, Script, reply_language
 from bot.shared.privacy import MaskingFilter, mask
 from bot.quiz.engine import Served
 from bot.quiz.model import Audience
-from bot.quiz.present import audience_name, format_report, text
+from bot.quiz.present import audience_name, format_report
 from bot.quiz.service import QuizService
 from bot.telegram import store
 from bot.telegram.answers import PollVote, VoteBatcher
@@ -271,7 +272,7 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(chat.id, context, tr("progress_empty", lang))
         return
     png = await db(mastery_chart, report.mastery, lang)
-    await context.bot.send_photo(chat.id, png, caption=text("report_title", lang))
+    await context.bot.send_photo(chat.id, png, caption=t("quiz.report_title", lang))
     await send(chat.id, context, format_report(report, lang))
 
 
