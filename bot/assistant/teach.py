@@ -235,7 +235,7 @@ def red_flags_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
         return Reply([body], menu_buttons(lang), {"scam_type": scam.value})
     general = kb.scam(ScamType.NONE)
     example = scam_name(kb, ScamType.ORDER_BRUSHING, lang)
-    example_q = f"{example}有哪些危险信号" if lang is Lang.ZH else f"red flags of {example}"
+    example_q = t("assistant.example_red_flags_question", lang, scam=example)
     body = t("assistant.general_red_flags_title", lang) + "\n" + flag_lines(general.red_flags, lang)
     return Reply([body, t("assistant.ask_more_types", lang, example=example_q)], menu_buttons(lang))
 
