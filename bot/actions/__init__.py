@@ -134,7 +134,9 @@ ActionSetLocation = _action("action_set_location", lambda kb, a, ctx: teach.loca
 ActionClarify = _action("action_clarify", teach.clarify_reply)
 ActionGreet = _action("action_greet", lambda kb, a, ctx: teach.simple_reply("assistant.welcome", ctx))
 ActionHelp = _action("action_help", lambda kb, a, ctx: teach.simple_reply("assistant.help", ctx))
-ActionGoodbye = _action("action_goodbye", lambda kb, a, ctx: teach.simple_reply("assistant.goodbye", ctx, buttons=False))
+ActionGoodbye = _action(
+    "action_goodbye", lambda kb, a, ctx: teach.simple_reply("assistant.goodbye", ctx, buttons=False)
+)
 ActionThank = _action("action_thank", lambda kb, a, ctx: teach.simple_reply("assistant.thank", ctx, buttons=False))
 ActionOutOfScope = _action("action_out_of_scope", lambda kb, a, ctx: teach.simple_reply("assistant.out_of_scope", ctx))
 

@@ -211,7 +211,9 @@ class ActionStopQuiz(QuizAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         stopped = service().stop(CHANNEL, tracker.sender_id)
-        dispatcher.utter_message(text=t("quiz.stopped" if stopped else "quiz.no_round", lang), buttons=end_buttons(lang))
+        dispatcher.utter_message(
+            text=t("quiz.stopped" if stopped else "quiz.no_round", lang), buttons=end_buttons(lang)
+        )
 
 
 __all__ = ["ActionQuizAnswer", "ActionQuizProgress", "ActionStartQuiz", "ActionStopQuiz"]

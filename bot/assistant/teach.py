@@ -136,7 +136,9 @@ def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
     lines = ["📞 " + t("assistant.stop_call_police", lang, numbers="; ".join(contact_brief(c, lang) for c in local))]
     if consular:
         joiner = "" if lang is Lang.ZH else " "
-        lines.append("🇨🇳 " + t("assistant.consular_title", lang) + joiner + "; ".join(contact_brief(c, lang) for c in consular))
+        lines.append(
+            "🇨🇳 " + t("assistant.consular_title", lang) + joiner + "; ".join(contact_brief(c, lang) for c in consular)
+        )
     return "\n".join(lines)
 
 
@@ -170,12 +172,16 @@ def menu_buttons(lang: Lang) -> list[Button]:
 
 def stop_now_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
     steps = [s.get(ctx.lang) for s in kb.scam(scam).if_happening_now]
-    return t("assistant.stop_now_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+    return (
+        t("assistant.stop_now_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+    )
 
 
 def after_loss_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
     steps = [s.get(ctx.lang) for s in kb.scam(scam).after_loss]
-    return t("assistant.after_loss_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+    return (
+        t("assistant.after_loss_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+    )
 
 
 def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
@@ -192,10 +198,15 @@ def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Rep
     named = t("assistant.scam_named", lang, scam=entry.name.get(lang)) + ("" if lang is Lang.ZH else " ") + entry.summary.get(lang)
     reply.messages.append(named + "\n\n" + t("assistant.red_flags_title", lang) + "\n" + flag_lines(flags, lang))
     if not urgent:
-        reply.messages.append(t("assistant.what_to_do_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:4]))
+        reply.messages.append(
+            t("assistant.what_to_do_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:4])
+        )
     if ctx.money_sent is None:
         reply.messages.append(t("assistant.ask_money_sent", lang))
-        reply.buttons = [Button(t("assistant.btn_yes_sent", lang), "/affirm"), Button(t("assistant.btn_no_sent", lang), "/deny")]
+        reply.buttons = [
+            Button(t("assistant.btn_yes_sent", lang), "/affirm"),
+            Button(t("assistant.btn_no_sent", lang), "/deny"),
+        ]
         reply.slots["pending_question"] = "money_sent"
     else:
         reply.buttons = [Button(t("assistant.btn_report", lang), "/ask_how_to_report"), Button(t("assistant.btn_hotlines", lang), "/ask_hotline")]
@@ -220,7 +231,10 @@ def question_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply
         messages.insert(0, stop_now_block(kb, scam, ctx))
     return Reply(
         messages=messages,
-        buttons=[Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do"), Button(t("assistant.btn_quiz", lang), "/start_quiz")],
+        buttons=[
+            Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do"),
+            Button(t("assistant.btn_quiz", lang), "/start_quiz"),
+        ],
         slots={"scam_type": scam.value, "red_flags": [f.id for f in direct + others]},
     )
 
@@ -231,7 +245,9 @@ def red_flags_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     scam = named or ctx.scam_type
     if scam and scam is not ScamType.NONE:
         entry = kb.scam(scam)
-        body = t("assistant.red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + flag_lines(entry.red_flags[:5], lang)
+        body = (
+            t("assistant.red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + flag_lines(entry.red_flags[:5], lang)
+        )
         return Reply([body], menu_buttons(lang), {"scam_type": scam.value})
     general = kb.scam(ScamType.NONE)
     example = scam_name(kb, ScamType.ORDER_BRUSHING, lang)
@@ -250,10 +266,15 @@ def what_to_do_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
     else:
         entry = kb.scam(scam)
         messages = [
-            t("assistant.what_to_do_title", lang) + "\n" + bullets((s.get(lang) for s in entry.if_happening_now), numbered=True),
+            t("assistant.what_to_do_title", lang)
+            + "\n"
+            + bullets((s.get(lang) for s in entry.if_happening_now), numbered=True),
             t("assistant.prevent_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:3]),
         ]
-    buttons = [Button(t("assistant.btn_report", lang), "/ask_how_to_report"), Button(t("assistant.btn_hotlines", lang), "/ask_hotline")]
+    buttons = [
+        Button(t("assistant.btn_report", lang), "/ask_how_to_report"),
+        Button(t("assistant.btn_hotlines", lang), "/ask_hotline"),
+    ]
     return Reply(messages, buttons)
 
 
@@ -392,7 +413,9 @@ def clarify_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
             return question_reply(kb, analysis, ctx)
         return experience_reply(kb, analysis, ctx)
     if analysis.scam_type is not ScamType.NONE and analysis.confidence >= 0.3:
-        return Reply([t("assistant.clarify_scam", lang, scam=scam_name(kb, analysis.scam_type, lang))], menu_buttons(lang))
+        return Reply(
+            [t("assistant.clarify_scam", lang, scam=scam_name(kb, analysis.scam_type, lang))], menu_buttons(lang)
+        )
     return Reply([t("assistant.clarify_general", lang)], menu_buttons(lang))
 
 

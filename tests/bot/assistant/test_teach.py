@@ -39,7 +39,9 @@ ZH, EN = Lang.ZH, Lang.EN
 
 #: The assistant's fixed sentences from the catalog: key -> (zh, en).
 MESSAGES: dict[str, tuple[str, str]] = {
-    key: (str(entry.texts["zh"]), str(entry.texts["en"])) for key, entry in catalog().items() if key.startswith("assistant.")
+    key: (str(entry.texts["zh"]), str(entry.texts["en"]))
+    for key, entry in catalog().items()
+    if key.startswith("assistant.")
 }
 LANGS = (ZH, EN)
 
@@ -90,7 +92,11 @@ def _foreign_sentences(kb: KnowledgeBase, lang: Lang) -> list[str]:
     shortest = 4 if other is ZH else 12  # a few Chinese characters already say something; "No" does not
     found = set()
     pairs = [(text.get(other), text.get(lang)) for text in kb_texts(kb)]
-    pairs += [((zh, en) if other is ZH else (en, zh)) for key, (zh, en) in MESSAGES.items() if key != "assistant.other_language"]
+    pairs += [
+        ((zh, en) if other is ZH else (en, zh))
+        for key, (zh, en) in MESSAGES.items()
+        if key != "assistant.other_language"
+    ]
     for foreign, own in pairs:
         if len(foreign) >= shortest and foreign not in own:  # "ReportCyber" is the zh name too
             found.add(foreign)
@@ -325,7 +331,9 @@ def test_urgent_question_puts_stop_now_first(kb: KnowledgeBase, make_analysis: A
     reply = question_reply(kb, analysis, Context(lang=ZH))
     assert reply.messages[0].startswith(t("assistant.stop_now_title", ZH))
     assert has_number(call_line(reply), "110")
-    assert reply.messages[1].startswith(t("assistant.scam_question_topic", ZH, scam=kb.scam("police_impersonation").name.zh))
+    assert reply.messages[1].startswith(
+        t("assistant.scam_question_topic", ZH, scam=kb.scam("police_impersonation").name.zh)
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -416,7 +424,8 @@ def _contact(kb: KnowledgeBase, contact_id: str) -> Contact:
 
 OFFICIAL_WORDS = {ZH: "是官方号码", EN: "is an official number"}
 assert all(
-    words in t("assistant.number_official", lang, number="", name="", use_for="") for lang, words in OFFICIAL_WORDS.items()
+    words in t("assistant.number_official", lang, number="", name="", use_for="")
+    for lang, words in OFFICIAL_WORDS.items()
 )
 
 # (id, lang, text, country, contact id confirmed or None)
