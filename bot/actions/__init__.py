@@ -86,12 +86,12 @@ class TeachingAction(Action, metaclass=ABCMeta):
             ctx = ctx.with_(urgent=True)
 
         if not is_payload and script is Script.OTHER:
-            reply = teach.simple_reply("other_language", ctx, buttons=False)
+            reply = teach.simple_reply("assistant.other_language", ctx, buttons=False)
         elif not is_payload and script is Script.UNKNOWN:
             if "[PHONE]" in text or any(ch.isdigit() for ch in text):
                 reply = teach.number_reply(KB, text, ctx)
             else:
-                reply = teach.simple_reply("not_understood", ctx)
+                reply = teach.simple_reply("assistant.not_understood", ctx)
         else:
             reply = self.respond(KB, analysis, ctx)
 
@@ -133,11 +133,13 @@ ActionHowToReport = _action("action_how_to_report", lambda kb, a, ctx: teach.rep
 ActionCheckNumber = _action("action_check_number", lambda kb, a, ctx: teach.number_reply(kb, a.text, ctx))
 ActionSetLocation = _action("action_set_location", lambda kb, a, ctx: teach.location_reply(kb, a.text, ctx))
 ActionClarify = _action("action_clarify", teach.clarify_reply)
-ActionGreet = _action("action_greet", lambda kb, a, ctx: teach.simple_reply("welcome", ctx))
-ActionHelp = _action("action_help", lambda kb, a, ctx: teach.simple_reply("help", ctx))
-ActionGoodbye = _action("action_goodbye", lambda kb, a, ctx: teach.simple_reply("goodbye", ctx, buttons=False))
-ActionThank = _action("action_thank", lambda kb, a, ctx: teach.simple_reply("thank", ctx, buttons=False))
-ActionOutOfScope = _action("action_out_of_scope", lambda kb, a, ctx: teach.simple_reply("out_of_scope", ctx))
+ActionGreet = _action("action_greet", lambda kb, a, ctx: teach.simple_reply("assistant.welcome", ctx))
+ActionHelp = _action("action_help", lambda kb, a, ctx: teach.simple_reply("assistant.help", ctx))
+ActionGoodbye = _action(
+    "action_goodbye", lambda kb, a, ctx: teach.simple_reply("assistant.goodbye", ctx, buttons=False)
+)
+ActionThank = _action("action_thank", lambda kb, a, ctx: teach.simple_reply("assistant.thank", ctx, buttons=False))
+ActionOutOfScope = _action("action_out_of_scope", lambda kb, a, ctx: teach.simple_reply("assistant.out_of_scope", ctx))
 
 # The quiz actions (action_start_quiz, action_quiz_answer, action_quiz_progress, action_stop_quiz).
 from bot.actions.quiz import ActionQuizAnswer, ActionQuizProgress, ActionStartQuiz, ActionStopQuiz  # noqa: E402

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import Database
 from bot.db.models import Channel
+from bot.i18n import t
 from bot.shared.lang import Lang, Script, reply_language
 from bot.shared.privacy import MaskingFilter
 from bot.quiz.bank import BankError
@@ -29,7 +30,6 @@ from bot.quiz.present import (
     format_question,
     format_report,
     parse_choice,
-    text,
 )
 from bot.quiz.service import QuizService
 
@@ -93,8 +93,8 @@ def send_question(dispatcher: CollectingDispatcher, served: Served, lang: str) -
 
 def end_buttons(lang: str) -> list[dict[str, str]]:
     return [
-        {"title": text("btn_again", lang), "payload": "/start_quiz"},
-        {"title": text("btn_progress", lang), "payload": "/ask_progress"},
+        {"title": t("quiz.btn_again", lang), "payload": "/start_quiz"},
+        {"title": t("quiz.btn_progress", lang), "payload": "/ask_progress"},
     ]
 
 
@@ -117,7 +117,7 @@ class QuizAction(Action):
             self.act(dispatcher, tracker, lang)
         except (SQLAlchemyError, BankError, OSError) as error:
             logger.error("quiz unavailable: %s: %s", type(error).__name__, error)
-            dispatcher.utter_message(text=text("unavailable", lang))
+            dispatcher.utter_message(text=t("quiz.unavailable", lang))
         return [SlotSet("lang", lang)]
 
 
@@ -139,13 +139,13 @@ class ActionStartQuiz(QuizAction):
                     {"title": audience_name(a, lang), "payload": f'/start_quiz{{"audience":"{a.value}"}}'}
                     for a in Audience
                 ]
-                dispatcher.utter_message(text=text("choose_audience", lang), buttons=buttons)
+                dispatcher.utter_message(text=t("quiz.choose_audience", lang), buttons=buttons)
                 return
         scam = tracker.get_slot("scam_type")
         focus = scam if scam and scam != "none" else None
         served = quiz.start(CHANNEL, sender, lang=lang, focus=focus) or quiz.start(CHANNEL, sender, lang=lang)
         if served is None:
-            dispatcher.utter_message(text=text("no_questions", lang))
+            dispatcher.utter_message(text=t("quiz.no_questions", lang))
             return
         send_question(dispatcher, served, lang)
 
@@ -160,11 +160,11 @@ class ActionQuizAnswer(QuizAction):
         sender = tracker.sender_id
         served = quiz.pending(CHANNEL, sender)
         if served is None:
-            dispatcher.utter_message(text=text("no_pending", lang), buttons=end_buttons(lang)[:1])
+            dispatcher.utter_message(text=t("quiz.no_pending", lang), buttons=end_buttons(lang)[:1])
             return
         item = next(tracker.get_latest_entity_values("item"), None)
         if item is not None and item != item_of(served):  # a button of an earlier question: pressed again
-            dispatcher.utter_message(text=text("already_answered", lang))
+            dispatcher.utter_message(text=t("quiz.already_answered", lang))
             send_question(dispatcher, served, lang)
             return
         typed = next(tracker.get_latest_entity_values("choice"), None)
@@ -177,16 +177,16 @@ class ActionQuizAnswer(QuizAction):
             done = quiz.answer(CHANNEL, sender, served, choice.indices)
         except QuizError as error:
             logger.warning("answer refused: %s", error)
-            dispatcher.utter_message(text=text("no_pending", lang))
+            dispatcher.utter_message(text=t("quiz.no_pending", lang))
             return
         if done.result.duplicate:
-            dispatcher.utter_message(text=text("already_answered", lang))
+            dispatcher.utter_message(text=t("quiz.already_answered", lang))
         else:
             dispatcher.utter_message(text=format_feedback(served.question, done.result.correct, lang))
         if done.next is not None:
             send_question(dispatcher, done.next, lang)
             return
-        summary = text("summary", lang, right=done.right, total=done.total)
+        summary = t("quiz.summary", lang, right=done.right, total=done.total)
         report = quiz.report(CHANNEL, sender)
         if report is not None:
             summary += "\n\n" + format_report(report, lang, types=3)
@@ -201,7 +201,7 @@ class ActionQuizProgress(QuizAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         report = service().report(CHANNEL, tracker.sender_id)
         if report is None or not report.attempts:
-            dispatcher.utter_message(text=text("report_empty", lang), buttons=end_buttons(lang)[:1])
+            dispatcher.utter_message(text=t("quiz.report_empty", lang), buttons=end_buttons(lang)[:1])
             return
         dispatcher.utter_message(text=format_report(report, lang), buttons=end_buttons(lang)[:1])
 
@@ -211,7 +211,9 @@ class ActionStopQuiz(QuizAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         stopped = service().stop(CHANNEL, tracker.sender_id)
-        dispatcher.utter_message(text=text("stopped" if stopped else "no_round", lang), buttons=end_buttons(lang))
+        dispatcher.utter_message(
+            text=t("quiz.stopped" if stopped else "quiz.no_round", lang), buttons=end_buttons(lang)
+        )
 
 
 __all__ = ["ActionQuizAnswer", "ActionQuizProgress", "ActionStartQuiz", "ActionStopQuiz"]

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from bot.assistant.analysis import Analysis
+from bot.i18n import t
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.model import Contact, Country, RedFlag, Scam
 from bot.shared.labels import Kind, ScamType
 from bot.shared.lang import Lang
-from bot.assistant.messages import t
 
 MIN_FLAGS = 2
 MAX_FLAGS = 4
@@ -132,28 +132,30 @@ def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
     if not local:
         emergency = [next((c for c in country.contacts if c.kind == "emergency"), None) for country in kb.countries.values()]
         numbers = "; ".join(f"{c.name.get(lang)} {c.number}" for c in emergency if c is not None and c.number)
-        return "📞 " + t("stop_call_police", lang, numbers=numbers) + "\n" + t("ask_country", lang)
-    lines = ["📞 " + t("stop_call_police", lang, numbers="; ".join(contact_brief(c, lang) for c in local))]
+        return "📞 " + t("assistant.stop_call_police", lang, numbers=numbers) + "\n" + t("assistant.ask_country", lang)
+    lines = ["📞 " + t("assistant.stop_call_police", lang, numbers="; ".join(contact_brief(c, lang) for c in local))]
     if consular:
         joiner = "" if lang is Lang.ZH else " "
-        lines.append("🇨🇳 " + t("consular_title", lang) + joiner + "; ".join(contact_brief(c, lang) for c in consular))
+        lines.append(
+            "🇨🇳 " + t("assistant.consular_title", lang) + joiner + "; ".join(contact_brief(c, lang) for c in consular)
+        )
     return "\n".join(lines)
 
 
 def hotline_block(kb: KnowledgeBase, country: Country, lang: Lang) -> str:
-    lines = [t("hotlines_for", lang, country=country.name.get(lang)), bullets(contact_line(c, lang) for c in country.contacts)]
+    lines = [t("assistant.hotlines_for", lang, country=country.name.get(lang)), bullets(contact_line(c, lang) for c in country.contacts)]
     if country.code != "CN" and kb.consular:
-        lines += [t("consular_title", lang), bullets(contact_line(c, lang) for c in kb.consular)]
+        lines += [t("assistant.consular_title", lang), bullets(contact_line(c, lang) for c in kb.consular)]
     return "\n".join(lines)
 
 
 def all_hotlines_block(kb: KnowledgeBase, lang: Lang) -> str:
-    lines = [t("hotlines_all", lang)]
+    lines = [t("assistant.hotlines_all", lang)]
     for country in kb.countries.values():
         key = [c for c in country.contacts if c.kind in ("emergency", "antifraud", "report")][:3]
         lines.append(f"• {country.name.get(lang)}: " + "; ".join(f"{c.number or c.url} {c.name.get(lang)}" for c in key))
     if kb.consular:
-        lines.append(t("consular_title", lang) + " " + "; ".join(contact_line(c, lang) for c in kb.consular))
+        lines.append(t("assistant.consular_title", lang) + " " + "; ".join(contact_line(c, lang) for c in kb.consular))
     return "\n".join(lines)
 
 
@@ -162,20 +164,24 @@ def all_hotlines_block(kb: KnowledgeBase, lang: Lang) -> str:
 
 def menu_buttons(lang: Lang) -> list[Button]:
     return [
-        Button(t("btn_hotlines", lang), "/ask_hotline"),
-        Button(t("btn_red_flags", lang), "/ask_red_flags"),
-        Button(t("btn_quiz", lang), "/start_quiz"),
+        Button(t("assistant.btn_hotlines", lang), "/ask_hotline"),
+        Button(t("assistant.btn_red_flags", lang), "/ask_red_flags"),
+        Button(t("assistant.btn_quiz", lang), "/start_quiz"),
     ]
 
 
 def stop_now_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
     steps = [s.get(ctx.lang) for s in kb.scam(scam).if_happening_now]
-    return t("stop_now_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+    return (
+        t("assistant.stop_now_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+    )
 
 
 def after_loss_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
     steps = [s.get(ctx.lang) for s in kb.scam(scam).after_loss]
-    return t("after_loss_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+    return (
+        t("assistant.after_loss_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+    )
 
 
 def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
@@ -189,16 +195,21 @@ def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Rep
     urgent = analysis.urgent
     if urgent:
         reply.messages.append(stop_now_block(kb, scam, ctx))
-    named = t("scam_named", lang, scam=entry.name.get(lang)) + ("" if lang is Lang.ZH else " ") + entry.summary.get(lang)
-    reply.messages.append(named + "\n\n" + t("red_flags_title", lang) + "\n" + flag_lines(flags, lang))
+    named = t("assistant.scam_named", lang, scam=entry.name.get(lang)) + ("" if lang is Lang.ZH else " ") + entry.summary.get(lang)
+    reply.messages.append(named + "\n\n" + t("assistant.red_flags_title", lang) + "\n" + flag_lines(flags, lang))
     if not urgent:
-        reply.messages.append(t("what_to_do_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:4]))
+        reply.messages.append(
+            t("assistant.what_to_do_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:4])
+        )
     if ctx.money_sent is None:
-        reply.messages.append(t("ask_money_sent", lang))
-        reply.buttons = [Button(t("btn_yes_sent", lang), "/affirm"), Button(t("btn_no_sent", lang), "/deny")]
+        reply.messages.append(t("assistant.ask_money_sent", lang))
+        reply.buttons = [
+            Button(t("assistant.btn_yes_sent", lang), "/affirm"),
+            Button(t("assistant.btn_no_sent", lang), "/deny"),
+        ]
         reply.slots["pending_question"] = "money_sent"
     else:
-        reply.buttons = [Button(t("btn_report", lang), "/ask_how_to_report"), Button(t("btn_hotlines", lang), "/ask_hotline")]
+        reply.buttons = [Button(t("assistant.btn_report", lang), "/ask_how_to_report"), Button(t("assistant.btn_hotlines", lang), "/ask_hotline")]
         reply.slots["pending_question"] = None
     return reply
 
@@ -213,14 +224,17 @@ def question_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply
     answer = "\n".join(f.truth.get(lang) for f in direct)
     others = [f for f in entry.red_flags if f not in direct][: MAX_FLAGS - 1]
     messages = [
-        t("scam_question_topic", lang, scam=entry.name.get(lang)) + "\n" + answer,
-        t("red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + bullets(f.text.get(lang) for f in list(direct) + others),
+        t("assistant.scam_question_topic", lang, scam=entry.name.get(lang)) + "\n" + answer,
+        t("assistant.red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + bullets(f.text.get(lang) for f in list(direct) + others),
     ]
     if analysis.urgent:
         messages.insert(0, stop_now_block(kb, scam, ctx))
     return Reply(
         messages=messages,
-        buttons=[Button(t("btn_what_to_do", lang), "/ask_what_to_do"), Button(t("btn_quiz", lang), "/start_quiz")],
+        buttons=[
+            Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do"),
+            Button(t("assistant.btn_quiz", lang), "/start_quiz"),
+        ],
         slots={"scam_type": scam.value, "red_flags": [f.id for f in direct + others]},
     )
 
@@ -231,13 +245,15 @@ def red_flags_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     scam = named or ctx.scam_type
     if scam and scam is not ScamType.NONE:
         entry = kb.scam(scam)
-        body = t("red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + flag_lines(entry.red_flags[:5], lang)
+        body = (
+            t("assistant.red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + flag_lines(entry.red_flags[:5], lang)
+        )
         return Reply([body], menu_buttons(lang), {"scam_type": scam.value})
     general = kb.scam(ScamType.NONE)
     example = scam_name(kb, ScamType.ORDER_BRUSHING, lang)
-    example_q = f"{example}有哪些危险信号" if lang is Lang.ZH else f"red flags of {example}"
-    body = t("general_red_flags_title", lang) + "\n" + flag_lines(general.red_flags, lang)
-    return Reply([body, t("ask_more_types", lang, example=example_q)], menu_buttons(lang))
+    example_q = t("assistant.example_red_flags_question", lang, scam=example)
+    body = t("assistant.general_red_flags_title", lang) + "\n" + flag_lines(general.red_flags, lang)
+    return Reply([body, t("assistant.ask_more_types", lang, example=example_q)], menu_buttons(lang))
 
 
 def what_to_do_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
@@ -250,10 +266,15 @@ def what_to_do_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
     else:
         entry = kb.scam(scam)
         messages = [
-            t("what_to_do_title", lang) + "\n" + bullets((s.get(lang) for s in entry.if_happening_now), numbered=True),
-            t("prevent_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:3]),
+            t("assistant.what_to_do_title", lang)
+            + "\n"
+            + bullets((s.get(lang) for s in entry.if_happening_now), numbered=True),
+            t("assistant.prevent_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:3]),
         ]
-    buttons = [Button(t("btn_report", lang), "/ask_how_to_report"), Button(t("btn_hotlines", lang), "/ask_hotline")]
+    buttons = [
+        Button(t("assistant.btn_report", lang), "/ask_how_to_report"),
+        Button(t("assistant.btn_hotlines", lang), "/ask_hotline"),
+    ]
     return Reply(messages, buttons)
 
 
@@ -265,24 +286,24 @@ def report_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
         contacts = [c for c in country.contacts if c.kind in REPORT_KINDS]
         if country.code != "CN":
             contacts += list(kb.consular)
-        messages.append(t("report_title", lang) + f" ({country.name.get(lang)})\n" + bullets(contact_line(c, lang) for c in contacts))
+        messages.append(t("assistant.report_title", lang) + f" ({country.name.get(lang)})\n" + bullets(contact_line(c, lang) for c in contacts))
     else:
         messages.append(all_hotlines_block(kb, lang))
-    messages.append(t("report_evidence", lang))
+    messages.append(t("assistant.report_evidence", lang))
     if ctx.scam_type and ctx.scam_type is not ScamType.NONE:
-        messages.append(t("recovery_warning", lang))
+        messages.append(t("assistant.recovery_warning", lang))
     if not ctx.country:
-        messages.append(t("ask_country", lang))
-    return Reply(messages, [Button(t("btn_what_to_do", lang), "/ask_what_to_do")])
+        messages.append(t("assistant.ask_country", lang))
+    return Reply(messages, [Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do")])
 
 
 def hotline_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     lang = ctx.lang
     country = kb.country(kb.find_country(text) or ctx.country)
     if country is not None:
-        buttons = [Button(t("btn_report", lang), "/ask_how_to_report")]
+        buttons = [Button(t("assistant.btn_report", lang), "/ask_how_to_report")]
         return Reply([hotline_block(kb, country, lang)], buttons, {"country": country.code})
-    return Reply([all_hotlines_block(kb, lang), t("ask_country", lang)], [])
+    return Reply([all_hotlines_block(kb, lang), t("assistant.ask_country", lang)], [])
 
 
 #: A phone number as people write it: optional + or #, digits with spaces, dashes, dots or brackets between them.
@@ -342,25 +363,25 @@ def number_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     contact = official_contact(kb, text, ctx.country)
     if contact is not None:
         messages.append(
-            t("number_official", lang, number=contact.number, name=contact.name.get(lang), use_for=contact.use_for.get(lang))
+            t("assistant.number_official", lang, number=contact.number, name=contact.name.get(lang), use_for=contact.use_for.get(lang))
         )
-    messages.append(t("number_unknown", lang))
+    messages.append(t("assistant.number_unknown", lang))
     if ctx.scam_type is ScamType.POLICE_IMPERSONATION or re.search(r"police|公安|警", text, re.IGNORECASE):
-        messages.append(t("number_police_note", lang))
-    return Reply(messages, [Button(t("btn_what_to_do", lang), "/ask_what_to_do")])
+        messages.append(t("assistant.number_police_note", lang))
+    return Reply(messages, [Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do")])
 
 
 def location_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     lang = ctx.lang
     country = kb.country(kb.find_country(text))
     if country is None:
-        return Reply([t("location_unknown", lang, consular=consular_number(kb))], [])
+        return Reply([t("assistant.location_unknown", lang, consular=consular_number(kb))], [])
     ctx = ctx.with_(country=country.code)
-    messages = [t("location_set", lang, country=country.name.get(lang))]
+    messages = [t("assistant.location_set", lang, country=country.name.get(lang))]
     if ctx.urgent and ctx.scam_type:
         messages.append(call_now_line(kb, ctx))
     messages.append(hotline_block(kb, country, lang))
-    return Reply(messages, [Button(t("btn_what_to_do", lang), "/ask_what_to_do")], {"country": country.code})
+    return Reply(messages, [Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do")], {"country": country.code})
 
 
 def followup_reply(kb: KnowledgeBase, yes: bool, ctx: Context) -> Reply:
@@ -370,13 +391,13 @@ def followup_reply(kb: KnowledgeBase, yes: bool, ctx: Context) -> Reply:
     if ctx.pending_question == "money_sent":
         ctx = ctx.with_(money_sent="yes" if yes else "no")
         if yes:
-            messages = [t("followup_money_yes", lang), after_loss_block(kb, scam, ctx)]
+            messages = [t("assistant.followup_money_yes", lang), after_loss_block(kb, scam, ctx)]
             slots = {"money_sent": "yes", "urgent": True, "pending_question": None}
         else:
-            messages = [t("followup_money_no", lang)]
+            messages = [t("assistant.followup_money_no", lang)]
             slots = {"money_sent": "no", "pending_question": None}
-        return Reply(messages, [Button(t("btn_report", lang), "/ask_how_to_report")], slots)
-    return Reply([t("followup_none", lang)], menu_buttons(lang))
+        return Reply(messages, [Button(t("assistant.btn_report", lang), "/ask_how_to_report")], slots)
+    return Reply([t("assistant.followup_none", lang)], menu_buttons(lang))
 
 
 #: The intent was unsure (nlu_fallback) but the scam-type head is at least this sure: teach rather than ask.
@@ -392,10 +413,13 @@ def clarify_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
             return question_reply(kb, analysis, ctx)
         return experience_reply(kb, analysis, ctx)
     if analysis.scam_type is not ScamType.NONE and analysis.confidence >= 0.3:
-        return Reply([t("clarify_scam", lang, scam=scam_name(kb, analysis.scam_type, lang))], menu_buttons(lang))
-    return Reply([t("clarify_general", lang)], menu_buttons(lang))
+        return Reply(
+            [t("assistant.clarify_scam", lang, scam=scam_name(kb, analysis.scam_type, lang))], menu_buttons(lang)
+        )
+    return Reply([t("assistant.clarify_general", lang)], menu_buttons(lang))
 
 
 def simple_reply(key: str, ctx: Context, buttons: bool = True) -> Reply:
+    """One fixed sentence (``key`` of the catalog, e.g. ``assistant.welcome``), with the menu buttons or none."""
     return Reply([t(key, ctx.lang)], menu_buttons(ctx.lang) if buttons else [])
 

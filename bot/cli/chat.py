@@ -13,6 +13,7 @@ import typer
 from bot import runtime
 from bot.assistant.analysis import analyse
 from bot.cli.terminal import MAX_INPUT, QUIT, clean_input, err, render, start_stack, status
+from bot.i18n import DEFAULT_LANG, t
 from bot.shared.lang import reply_language
 from bot.shared.privacy import mask
 
@@ -25,13 +26,13 @@ def chat(
     stack = start_stack(tracker_db=tracker_db)
     sender = sender or stack.new_sender()
     buttons: list[dict[str, Any]] = []
-    typer.secho("反诈助手 / Anti-fraud assistant — 输入 /quit 退出, type /quit to leave.", bold=True)
+    typer.secho(t("terminal.chat_banner", DEFAULT_LANG), bold=True)  # bilingual: the language is not known yet
     try:
         first, buttons = render(stack.send(sender, "/greet"))
         typer.echo(f"\n🤖 {first}\n")
         while True:
             try:
-                raw = input("你/you> ")
+                raw = input(t("terminal.chat_prompt", DEFAULT_LANG))
             except EOFError:
                 break
             text = clean_input(raw)
@@ -42,19 +43,19 @@ def chat(
             if text.isdigit() and buttons and 1 <= int(text) <= len(buttons):
                 text = str(buttons[int(text) - 1].get("payload"))
             elif len(text) > MAX_INPUT:
-                status(f"(Your message was {len(text)} characters; I read the first {MAX_INPUT}.)")
+                status(t("terminal.input_cut", "en", count=len(text), max=MAX_INPUT))
                 text = text[:MAX_INPUT]
             try:
                 reply, buttons = render(stack.send(sender, text))
             except Exception as error:  # the servers died or timed out: say so, keep the session
-                err(f"The assistant did not answer ({type(error).__name__}). Try again.")
+                err(t("terminal.no_answer", "en", error=type(error).__name__))
                 continue
             typer.echo(f"\n🤖 {reply or '…'}\n")
     except KeyboardInterrupt:
         typer.echo("")
     finally:
         stack.stop()
-        typer.echo("再见 / Bye.")
+        typer.echo(t("terminal.bye", DEFAULT_LANG))
 
 
 def check_one(stack: runtime.Stack, text: str) -> dict[str, Any]:

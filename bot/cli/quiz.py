@@ -6,12 +6,14 @@ from __future__ import annotations
 import getpass
 import json
 import time
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from bot.cli.terminal import DB_HELP, QUIT, clean_input, err, load_banks, open_database
+from bot.i18n import DEFAULT_LANG, t
 
 app = typer.Typer(
     help="Quizzes: `antifraud quiz` practises in the terminal; the subcommands manage the question banks.",
@@ -100,7 +102,8 @@ def report_cmd(
     if report is None:
         err(f"no learner {learner!r} yet: run `antifraud quiz --learner {learner}`")
         raise typer.Exit(1)
-    typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else format_report(report, lang))
+    typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json
+               else format_report(report, lang, tz=local_zone()))
 
 
 @app.callback()
@@ -137,7 +140,12 @@ def quiz(
     try:
         _play(service, learner, lang, wanted, size, seed)
     except (KeyboardInterrupt, EOFError):
-        typer.echo("\n再见 / Bye.")
+        typer.echo("\n" + t("terminal.bye", DEFAULT_LANG))
+
+
+def local_zone() -> tzinfo | None:
+    """This machine's time zone: a terminal learner's times are shown in it."""
+    return datetime.now().astimezone().tzinfo
 
 
 def _ask(prompt: str) -> str:
@@ -149,24 +157,16 @@ def _ask(prompt: str) -> str:
 
 def _play(service, learner: str, lang: Optional[str], audiences, size: int, seed: Optional[int]) -> None:  # type: ignore[no-untyped-def]
     from bot.quiz.model import Audience
-    from bot.quiz.present import (
-        audience_name,
-        format_feedback,
-        format_question,
-        format_report,
-        parse_choice,
-        text,
-    )
+    from bot.quiz.present import audience_name, format_feedback, format_question, format_report, parse_choice
 
     profile = service.profile("cli", learner)
     if lang is None:
-        typer.echo("语言 / Language:  [1] 中文  [2] English")
+        typer.echo(t("terminal.choose_language", DEFAULT_LANG))  # bilingual: the language is not known yet
         answer = _ask("> ")
         lang = "en" if answer.strip() in ("2", "en", "English", "english") else "zh"
     if audiences is None and (profile.is_new or not profile.audiences):
         names = list(Audience)
-        prompt = "你是？（可多选，如 1 3；回车=所有人）" if lang == "zh" else "Who are you? (several allowed, e.g. 1 3; Enter = everyone)"
-        typer.echo(prompt)
+        typer.echo(t("terminal.quiz_who", lang))
         for i, a in enumerate(names, 1):
             typer.echo(f"  [{i}] {audience_name(a, lang)}")
         picked = []
@@ -175,10 +175,10 @@ def _play(service, learner: str, lang: Optional[str], audiences, size: int, seed
                 picked.append(names[int(token) - 1])
         audiences = picked or [Audience.GENERAL]
     profile = service.profile("cli", learner, lang=lang, audiences=audiences)
-    typer.echo("（输入字母作答，/quit 退出）" if lang == "zh" else "(Type the letter(s) to answer, /quit to leave.)")
+    typer.echo(t("terminal.quiz_how", lang))
     served = service.start("cli", learner, lang=lang, size=size, resume=False, seed=seed)
     if served is None:
-        typer.echo("题库里没有适合你的题目。" if lang == "zh" else "No questions for you in the banks.")
+        typer.echo(t("terminal.quiz_no_questions", lang))
         return
     answered = None
     while served is not None:
@@ -196,7 +196,7 @@ def _play(service, learner: str, lang: Optional[str], audiences, size: int, seed
         typer.secho(f"[{answered.right}/{answered.total}]", fg=typer.colors.BRIGHT_BLACK)
         served = answered.next
     if answered is not None:
-        typer.echo("\n" + text("summary", lang, right=answered.right, total=answered.total))
+        typer.echo("\n" + t("quiz.summary", lang, right=answered.right, total=answered.total))
     report = service.report("cli", learner)
     if report is not None:
-        typer.echo("\n" + format_report(report, lang))
+        typer.echo("\n" + format_report(report, lang, tz=local_zone()))

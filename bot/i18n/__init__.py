@@ -5,7 +5,18 @@
 
 - **Where a text lives**: ``bot/i18n/<area>.yml`` (one file per area: ``assistant``, ``quiz``, ``telegram``,
   ``terminal``, ...); its key is ``<area>.<name>``. Teaching content (scams, red flags, hotlines) is not here: it is
-  the knowledge base (``bot/knowledge``).
+  the knowledge base (``bot/knowledge``); nor are the questions (the banks, ``quizzes/``).
+- **What is a text**: everything a learner reads, in every front end: the assistant's replies and buttons, the quiz,
+  the terminal chat and the terminal quiz, Telegram. **Not texts**, and left in English in the code: what the
+  operator reads — the maintenance commands' output (``antifraud quiz validate/import/stats``, ``db``,
+  ``kb validate``, ``train``, ``nlu-eval``, ``check``, ``serve``, "ok: 270 questions ..."), server start-up and
+  failure messages, command-line usage errors (as Typer's own) and ``--help``; and the patterns that *read* what
+  people type (regular expressions, words such as 退出). ``tests/bot/i18n/test_catalog.py`` holds the code to this:
+  no Chinese string constant in ``bot/`` outside a short, explained allow-list, and no English words in what the
+  learner-facing terminal functions print (a usage error naming an option, "--lang is zh or en", excepted).
+- **Every key is used**, and appears in the code as written (``t("quiz.summary", ...)``), so that a search finds its
+  users. The one exception is a family of keys built from a prefix and a value (``quiz.audience_<audience>``, see
+  :func:`bot.quiz.present.audience_name`); each such prefix is listed, with the values it takes, in the test.
 - **An entry** has ``zh`` and ``en``, each a ``str.format`` template. A text that counts something has, in a
   language with plural forms, a mapping of CLDR plural categories instead (``one``, ``other``), chosen by the
   ``count`` argument: ``t("quiz.days_in_row", "en", count=1)`` → "1 day in a row". Chinese has no plural forms.

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.db.models import TelegramPoll
 from bot.i18n import t
 from bot.quiz.engine import Served
-from bot.quiz.present import format_report, text
+from bot.quiz.present import format_report
 from bot.telegram import store
 from bot.telegram.answers import PollVote
 from bot.telegram.chart import mastery_chart
@@ -103,7 +103,7 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(chat.id, context, t("telegram.progress_empty", lang))
         return
     png = await db(mastery_chart, report.mastery, lang)
-    await context.bot.send_photo(chat.id, png, caption=text("report_title", lang))
+    await context.bot.send_photo(chat.id, png, caption=t("quiz.report_title", lang))
     await send(chat.id, context, format_report(report, lang))
 
 
@@ -114,7 +114,7 @@ async def stop_quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     lang = await language(update, context)
     stopped = await db(services(context).quiz.stop, CHANNEL, learner_key(user.id))
-    await send(chat.id, context, t("telegram.quiz_stopped" if stopped else "telegram.no_round", lang))
+    await send(chat.id, context, t("telegram.quiz_stopped" if stopped else "quiz.no_round", lang))
 
 
 async def start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

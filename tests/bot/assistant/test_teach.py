@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.assistant.analysis import Analysis
+from bot.i18n import catalog, t
 from bot.knowledge import Contact, KnowledgeBase, Text
 from bot.shared.labels import SCAM_TYPES, ScamType
 from bot.shared.lang import Lang
-from bot.assistant.messages import MESSAGES, t
 from bot.assistant.teach import (
     MAX_FLAGS,
     MIN_FLAGS,
@@ -36,6 +36,13 @@ from bot.assistant.teach import (
 AnalysisFactory = Callable[..., Analysis]
 
 ZH, EN = Lang.ZH, Lang.EN
+
+#: The assistant's fixed sentences from the catalog: key -> (zh, en).
+MESSAGES: dict[str, tuple[str, str]] = {
+    key: (str(entry.texts["zh"]), str(entry.texts["en"]))
+    for key, entry in catalog().items()
+    if key.startswith("assistant.")
+}
 LANGS = (ZH, EN)
 
 
@@ -85,7 +92,11 @@ def _foreign_sentences(kb: KnowledgeBase, lang: Lang) -> list[str]:
     shortest = 4 if other is ZH else 12  # a few Chinese characters already say something; "No" does not
     found = set()
     pairs = [(text.get(other), text.get(lang)) for text in kb_texts(kb)]
-    pairs += [((zh, en) if other is ZH else (en, zh)) for key, (zh, en) in MESSAGES.items() if key != "other_language"]
+    pairs += [
+        ((zh, en) if other is ZH else (en, zh))
+        for key, (zh, en) in MESSAGES.items()
+        if key != "assistant.other_language"
+    ]
     for foreign, own in pairs:
         if len(foreign) >= shortest and foreign not in own:  # "ReportCyber" is the zh name too
             found.add(foreign)
@@ -95,7 +106,7 @@ def _foreign_sentences(kb: KnowledgeBase, lang: Lang) -> list[str]:
 def assert_in_language(kb: KnowledgeBase, reply: Reply, lang: Lang) -> None:
     leaked = [s for s in foreign_sentences(kb, lang) if s in reply.text]
     assert not leaked, f"{lang} reply contains text in the other language: {leaked[:3]}"
-    buttons = {key: MESSAGES[key][0 if lang is ZH else 1] for key in MESSAGES if key.startswith("btn_")}
+    buttons = {key: MESSAGES[key][0 if lang is ZH else 1] for key in MESSAGES if key.startswith("assistant.btn_")}
     assert all(b.title in buttons.values() for b in reply.buttons), [b.title for b in reply.buttons]
 
 
@@ -138,7 +149,7 @@ def test_urgent_experience_starts_with_stop_now(
     reply = experience_reply(kb, analysis, Context(lang=lang, country=country))
 
     first = reply.messages[0]
-    assert first.startswith(t("stop_now_title", lang))
+    assert first.startswith(t("assistant.stop_now_title", lang))
     for step in kb.scam(scam).if_happening_now:
         assert step.get(lang) in first
     line = call_line(reply)
@@ -150,7 +161,7 @@ def test_urgent_experience_starts_with_stop_now(
     elsewhere = {"110", "999", "000", "911", "112"} - set(police)
     assert not [n for n in elsewhere if has_number(line, n)], line
     # the scam is named right after the stop-now block, and the urgent slot is set
-    assert reply.messages[1].startswith(t("scam_named", lang, scam=kb.scam(scam).name.get(lang)))
+    assert reply.messages[1].startswith(t("assistant.scam_named", lang, scam=kb.scam(scam).name.get(lang)))
     assert reply.slots["urgent"] is True
     assert_in_language(kb, reply, lang)
 
@@ -161,11 +172,11 @@ def test_urgent_english_without_country_lists_every_emergency_number_and_asks(
     analysis = make_analysis("they're asking me to transfer right now", "experience_police_impersonation", urgent=True)
     reply = experience_reply(kb, analysis, Context(lang=EN))
     first = reply.messages[0]
-    assert first.startswith(t("stop_now_title", EN))
+    assert first.startswith(t("assistant.stop_now_title", EN))
     line = call_line(reply)
     for number in ("110", "999", "000", "911", "112"):
         assert has_number(line, number), line
-    assert t("ask_country", EN) in first
+    assert t("assistant.ask_country", EN) in first
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -179,10 +190,10 @@ def test_calm_experience_names_the_scam_first(
 ) -> None:
     reply = experience_reply(kb, make_analysis("it happened last year", f"experience_{scam.value}"), Context(lang=lang))
     entry = kb.scam(scam)
-    assert reply.messages[0].startswith(t("scam_named", lang, scam=entry.name.get(lang)))
+    assert reply.messages[0].startswith(t("assistant.scam_named", lang, scam=entry.name.get(lang)))
     assert entry.summary.get(lang) in reply.messages[0].split("\n")[0]
-    assert t("stop_now_title", lang) not in reply.text
-    assert t("what_to_do_title", lang) in reply.text
+    assert t("assistant.stop_now_title", lang) not in reply.text
+    assert t("assistant.what_to_do_title", lang) in reply.text
     assert entry.prevention[0].get(lang) in reply.text
     assert reply.slots["scam_type"] == scam.value
     assert reply.slots["urgent"] is False
@@ -252,10 +263,10 @@ def test_experience_asks_whether_money_was_sent_when_unknown(
 ) -> None:
     analysis = make_analysis("they want me to pay a fee first", "experience_fake_loan", urgent=urgent)
     reply = experience_reply(kb, analysis, Context(lang=lang))
-    assert reply.messages[-1] == t("ask_money_sent", lang)
+    assert reply.messages[-1] == t("assistant.ask_money_sent", lang)
     assert [(b.title, b.payload) for b in reply.buttons] == [
-        (t("btn_yes_sent", lang), "/affirm"),
-        (t("btn_no_sent", lang), "/deny"),
+        (t("assistant.btn_yes_sent", lang), "/affirm"),
+        (t("assistant.btn_no_sent", lang), "/deny"),
     ]
     assert reply.slots["pending_question"] == "money_sent"
 
@@ -267,7 +278,7 @@ def test_experience_does_not_ask_about_money_when_known(
 ) -> None:
     analysis = make_analysis("they want a fee", "experience_fake_loan")
     reply = experience_reply(kb, analysis, Context(lang=lang, money_sent=money_sent))
-    assert t("ask_money_sent", lang) not in reply.text
+    assert t("assistant.ask_money_sent", lang) not in reply.text
     assert len(reply.buttons) == 2
     assert {b.payload for b in reply.buttons}.isdisjoint({"/affirm", "/deny"})
     assert reply.slots["pending_question"] is None
@@ -298,12 +309,12 @@ def test_question_answers_with_the_truth_first(
     reply = question_reply(kb, make_analysis(text, f"question_{scam}"), Context(lang=lang))
     entry = kb.scam(scam)
     topic, answer = reply.messages[0].split("\n", 1)
-    assert topic == t("scam_question_topic", lang, scam=entry.name.get(lang))
+    assert topic == t("assistant.scam_question_topic", lang, scam=entry.name.get(lang))
     assert answer.split("\n")[0] == kb.red_flag(flag_id).truth.get(lang)
     assert reply.slots["red_flags"][0] == flag_id
-    assert reply.messages[1].startswith(t("red_flags_of", lang, scam=entry.name.get(lang)))
+    assert reply.messages[1].startswith(t("assistant.red_flags_of", lang, scam=entry.name.get(lang)))
     assert len(reply.slots["red_flags"]) <= MAX_FLAGS + 1
-    assert t("stop_now_title", lang) not in reply.text
+    assert t("assistant.stop_now_title", lang) not in reply.text
     assert_in_language(kb, reply, lang)
 
 
@@ -318,9 +329,11 @@ def test_question_without_a_cue_answers_with_the_scams_first_truth(
 def test_urgent_question_puts_stop_now_first(kb: KnowledgeBase, make_analysis: AnalysisFactory) -> None:
     analysis = make_analysis("他还在电话里，公安会把电话转接到外地吗", "question_police_impersonation", urgent=True)
     reply = question_reply(kb, analysis, Context(lang=ZH))
-    assert reply.messages[0].startswith(t("stop_now_title", ZH))
+    assert reply.messages[0].startswith(t("assistant.stop_now_title", ZH))
     assert has_number(call_line(reply), "110")
-    assert reply.messages[1].startswith(t("scam_question_topic", ZH, scam=kb.scam("police_impersonation").name.zh))
+    assert reply.messages[1].startswith(
+        t("assistant.scam_question_topic", ZH, scam=kb.scam("police_impersonation").name.zh)
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -411,7 +424,8 @@ def _contact(kb: KnowledgeBase, contact_id: str) -> Contact:
 
 OFFICIAL_WORDS = {ZH: "是官方号码", EN: "is an official number"}
 assert all(
-    words in t("number_official", lang, number="", name="", use_for="") for lang, words in OFFICIAL_WORDS.items()
+    words in t("assistant.number_official", lang, number="", name="", use_for="")
+    for lang, words in OFFICIAL_WORDS.items()
 )
 
 # (id, lang, text, country, contact id confirmed or None)
@@ -433,11 +447,11 @@ def test_number_reply(kb: KnowledgeBase, lang: Lang, text: str, country: str | N
     if expected:
         contact = _contact(kb, expected)
         name, use_for = contact.name.get(lang), contact.use_for.get(lang)
-        official = t("number_official", lang, number=contact.number, name=name, use_for=use_for)
+        official = t("assistant.number_official", lang, number=contact.number, name=name, use_for=use_for)
         assert reply.messages[0] == official
-        assert reply.messages[1] == t("number_unknown", lang)
+        assert reply.messages[1] == t("assistant.number_unknown", lang)
     else:
-        assert reply.messages[0] == t("number_unknown", lang)
+        assert reply.messages[0] == t("assistant.number_unknown", lang)
         assert OFFICIAL_WORDS[lang] not in reply.text
     assert_in_language(kb, reply, lang)
 
@@ -445,16 +459,16 @@ def test_number_reply(kb: KnowledgeBase, lang: Lang, text: str, country: str | N
 @pytest.mark.parametrize("lang", LANGS, ids=[lang.value for lang in LANGS])
 def test_masked_number_gets_only_the_generic_caution(kb: KnowledgeBase, lang: Lang) -> None:
     reply = number_reply(kb, "[PHONE]", Context(lang=lang))
-    assert reply.messages == [t("number_unknown", lang)]
+    assert reply.messages == [t("assistant.number_unknown", lang)]
 
 
 @pytest.mark.parametrize("lang", LANGS, ids=[lang.value for lang in LANGS])
 def test_number_reply_about_police_adds_the_police_note(kb: KnowledgeBase, lang: Lang) -> None:
     text = "the police called me from [PHONE]" if lang is EN else "公安用[PHONE]给我打电话"
     reply = number_reply(kb, text, Context(lang=lang))
-    assert reply.messages == [t("number_unknown", lang), t("number_police_note", lang)]
+    assert reply.messages == [t("assistant.number_unknown", lang), t("assistant.number_police_note", lang)]
     reply = number_reply(kb, "[PHONE]", Context(lang=lang, scam_type=ScamType.POLICE_IMPERSONATION))
-    assert reply.messages == [t("number_unknown", lang), t("number_police_note", lang)]
+    assert reply.messages == [t("assistant.number_unknown", lang), t("assistant.number_police_note", lang)]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -485,9 +499,9 @@ def test_location_sets_the_country_and_gives_its_numbers(
     country = kb.country(code)
     assert country is not None
     assert reply.slots == {"country": code}
-    assert reply.messages[0] == t("location_set", lang, country=country.name.get(lang))
+    assert reply.messages[0] == t("assistant.location_set", lang, country=country.name.get(lang))
     assert has_number(reply.text, emergency)
-    assert t("hotlines_for", lang, country=country.name.get(lang)) in reply.text
+    assert t("assistant.hotlines_for", lang, country=country.name.get(lang)) in reply.text
     assert has_number(reply.text, "12308") is (code != "CN")
     assert_in_language(kb, reply, lang)
 
@@ -505,7 +519,7 @@ def test_location_with_urgent_scam_adds_the_call_now_line(kb: KnowledgeBase, lan
 )
 def test_unknown_location_points_to_local_police_and_12308(kb: KnowledgeBase, lang: Lang, text: str) -> None:
     reply = location_reply(kb, text, Context(lang=lang))
-    assert reply.messages == [t("location_unknown", lang, consular="+86-10-12308 / +86-10-65612308")]
+    assert reply.messages == [t("assistant.location_unknown", lang, consular="+86-10-12308 / +86-10-65612308")]
     assert has_number(reply.text, "12308")
     assert "country" not in reply.slots
 
@@ -523,8 +537,8 @@ def test_money_sent_yes_gives_after_loss_steps_and_recovery_warning(
 ) -> None:
     ctx = Context(lang=lang, country="GB", scam_type=scam, pending_question="money_sent")
     reply = followup_reply(kb, True, ctx)
-    assert reply.messages[0] == t("followup_money_yes", lang)
-    assert reply.messages[1].startswith(t("after_loss_title", lang))
+    assert reply.messages[0] == t("assistant.followup_money_yes", lang)
+    assert reply.messages[1].startswith(t("assistant.after_loss_title", lang))
     entry = kb.scam(scam or ScamType.NONE)
     for step in entry.after_loss:
         assert step.get(lang) in reply.messages[1]
@@ -538,7 +552,7 @@ def test_money_sent_yes_gives_after_loss_steps_and_recovery_warning(
 def test_money_sent_no_says_keep_it_that_way(kb: KnowledgeBase, lang: Lang) -> None:
     ctx = Context(lang=lang, scam_type=ScamType.INVESTMENT, pending_question="money_sent")
     reply = followup_reply(kb, False, ctx)
-    assert reply.messages == [t("followup_money_no", lang)]
+    assert reply.messages == [t("assistant.followup_money_no", lang)]
     assert reply.slots == {"money_sent": "no", "pending_question": None}
 
 
@@ -546,7 +560,7 @@ def test_money_sent_no_says_keep_it_that_way(kb: KnowledgeBase, lang: Lang) -> N
 @pytest.mark.parametrize("lang", LANGS, ids=[lang.value for lang in LANGS])
 def test_answer_without_a_pending_question_gets_the_neutral_prompt(kb: KnowledgeBase, lang: Lang, yes: bool) -> None:
     reply = followup_reply(kb, yes, Context(lang=lang, scam_type=ScamType.INVESTMENT))
-    assert reply.messages == [t("followup_none", lang)]
+    assert reply.messages == [t("assistant.followup_none", lang)]
     assert reply.slots == {}
     assert [b.payload for b in reply.buttons] == ["/ask_hotline", "/ask_red_flags", "/start_quiz"]
 
@@ -560,34 +574,34 @@ def test_report_for_a_known_country(kb: KnowledgeBase, lang: Lang) -> None:
     reply = report_reply(kb, Context(lang=lang, country="GB", scam_type=ScamType.INVESTMENT))
     country = kb.country("GB")
     assert country is not None
-    assert reply.messages[0].startswith(t("report_title", lang) + f" ({country.name.get(lang)})")
+    assert reply.messages[0].startswith(t("assistant.report_title", lang) + f" ({country.name.get(lang)})")
     for number in ("0300 123 2040", "101", "7726", "999", "+86-10-12308"):
         assert number in reply.messages[0]
     assert "https://www.reportfraud.police.uk" in reply.messages[0]
     assert "159" not in reply.messages[0]  # the bank line is not a way to report
-    assert t("report_evidence", lang) in reply.messages
-    assert t("recovery_warning", lang) in reply.messages
-    assert t("ask_country", lang) not in reply.messages
+    assert t("assistant.report_evidence", lang) in reply.messages
+    assert t("assistant.recovery_warning", lang) in reply.messages
+    assert t("assistant.ask_country", lang) not in reply.messages
     assert_in_language(kb, reply, lang)
 
 
 def test_report_for_chinese_user_without_country_is_mainland_china(kb: KnowledgeBase) -> None:
     reply = report_reply(kb, Context(lang=ZH))
-    assert reply.messages[0].startswith(t("report_title", ZH) + " (中国大陆)")
+    assert reply.messages[0].startswith(t("assistant.report_title", ZH) + " (中国大陆)")
     for number in ("110", "96110"):
         assert has_number(reply.messages[0], number)
     assert "https://www.12321.cn" in reply.messages[0]
     assert not has_number(reply.text, "12308")
-    assert t("recovery_warning", ZH) not in reply.messages  # no scam type known
-    assert reply.messages[-1] == t("ask_country", ZH)
+    assert t("assistant.recovery_warning", ZH) not in reply.messages  # no scam type known
+    assert reply.messages[-1] == t("assistant.ask_country", ZH)
 
 
 def test_report_for_english_user_without_country_lists_every_country(kb: KnowledgeBase) -> None:
     reply = report_reply(kb, Context(lang=EN))
-    assert reply.messages[0].startswith(t("hotlines_all", EN))
+    assert reply.messages[0].startswith(t("assistant.hotlines_all", EN))
     for country in kb.countries.values():
         assert f"• {country.name.en}: " in reply.messages[0]
-    assert reply.messages[-1] == t("ask_country", EN)
+    assert reply.messages[-1] == t("assistant.ask_country", EN)
     assert_in_language(kb, reply, EN)
 
 
@@ -608,12 +622,12 @@ def test_hotlines_for_a_known_country(
     country = kb.country(code)
     assert country is not None
     assert reply.slots == {"country": code}
-    assert reply.messages[0].startswith(t("hotlines_for", lang, country=country.name.get(lang)))
+    assert reply.messages[0].startswith(t("assistant.hotlines_for", lang, country=country.name.get(lang)))
     for contact in country.contacts:
         assert (contact.number or contact.url) in reply.messages[0]
         assert contact.name.get(lang) in reply.messages[0]
-    assert (t("consular_title", lang) in reply.messages[0]) is (code != "CN")
-    assert t("ask_country", lang) not in reply.text
+    assert (t("assistant.consular_title", lang) in reply.messages[0]) is (code != "CN")
+    assert t("assistant.ask_country", lang) not in reply.text
     assert_in_language(kb, reply, lang)
 
 
@@ -621,14 +635,14 @@ def test_hotlines_for_a_known_country(
 def test_hotlines_for_an_unknown_country_list_all_and_ask(kb: KnowledgeBase, lang: Lang) -> None:
     text = "which number should I call?" if lang is EN else "我该打哪个电话"
     reply = hotline_reply(kb, text, Context(lang=lang))
-    assert reply.messages[-1] == t("ask_country", lang)
+    assert reply.messages[-1] == t("assistant.ask_country", lang)
     block = reply.messages[0]
-    assert block.startswith(t("hotlines_all", lang))
+    assert block.startswith(t("assistant.hotlines_all", lang))
     for country in kb.countries.values():
         assert f"• {country.name.get(lang)}: " in block
         emergency = next(c for c in country.contacts if c.kind == "emergency")
         assert emergency.number is not None and has_number(block, emergency.number)
-    assert t("consular_title", lang) in block and has_number(block, "12308")
+    assert t("assistant.consular_title", lang) in block and has_number(block, "12308")
     assert "country" not in reply.slots
     assert_in_language(kb, reply, lang)
 
@@ -675,7 +689,7 @@ def every_reply(
     yield "red flags from context", red_flags_reply(kb, words, Context(lang=lang, scam_type=scam))
     yield "red flags general", red_flags_reply(kb, words, Context(lang=lang))
     for key in MESSAGES:
-        if "{" not in MESSAGES[key][0] and not key.startswith("btn_"):
+        if "{" not in MESSAGES[key][0] and not key.startswith("assistant.btn_"):
             yield f"simple {key}", simple_reply(key, Context(lang=lang))
 
 

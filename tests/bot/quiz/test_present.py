@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.i18n import t
 from bot.quiz.engine import FlagScore, Report
-from bot.quiz.model import QuestionType
+from bot.quiz.model import Audience, QuestionType
 from bot.quiz.present import (
+    audience_name,
     bar,
     format_feedback,
     format_question,
@@ -94,3 +97,69 @@ def test_report_text() -> None:
     assert "正确率 70%" in zh and "冒充公检法" in zh
     empty = Report(1, {}, 0, 0, 0, 0, 0, 0, None)
     assert "quiz me" in format_report(empty, "en")
+
+
+def report_of(attempts: int = 10, days: int = 3, due_now: int = 2, next_due: datetime | None = None) -> Report:
+    return Report(
+        learner_id=1, mastery={"investment": 0.1}, attempts=attempts, correct=attempts // 2, streak=1, best_streak=1,
+        practice_days=days, due_now=due_now, next_due=next_due,
+    )
+
+
+@pytest.mark.parametrize(
+    ("attempts", "days", "en", "zh"),
+    [
+        (1, 1, "1 answer, 0% right, 1 right in a row (best 1), 1 day in a row.",
+         "答题 1 次，正确率 0%，连续答对 1 题（最佳 1），连续学习 1 天。"),
+        (2, 3, "2 answers, 50% right, 1 right in a row (best 1), 3 days in a row.",
+         "答题 2 次，正确率 50%，连续答对 1 题（最佳 1），连续学习 3 天。"),
+    ],
+    ids=["one", "several"],
+)
+def test_report_counts_have_plural_forms(attempts: int, days: int, en: str, zh: str) -> None:
+    report = report_of(attempts, days)
+    assert en in format_report(report, "en").splitlines()
+    assert zh in format_report(report, "zh").splitlines()
+
+
+NEXT = datetime(2026, 11, 22, 1, 30, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("tz", "shown"),
+    [
+        (ZoneInfo("Asia/Shanghai"), "2026-11-22 09:30 CST"),
+        (ZoneInfo("Europe/London"), "2026-11-22 01:30 GMT"),
+        (ZoneInfo("America/New_York"), "2026-11-21 20:30 EST"),
+        (timezone.utc, "2026-11-22 01:30 UTC"),
+        (timezone(timedelta(hours=-5)), "2026-11-21 20:30 UTC-05:00"),  # a zone with no name: its offset
+    ],
+    ids=["shanghai", "london", "new-york", "utc", "offset-only"],
+)
+def test_next_review_in_the_learners_zone(tz: tzinfo, shown: str) -> None:
+    report = report_of(due_now=0, next_due=NEXT)
+    assert f"Next review: {shown}." in format_report(report, "en", tz=tz)
+    assert f"下次复习：{shown}。" in format_report(report, "zh", tz=tz)
+
+
+def test_next_review_naive_time_is_utc() -> None:
+    report = report_of(due_now=0, next_due=NEXT.replace(tzinfo=None))
+    assert "Next review: 2026-11-22 09:30 CST." in format_report(report, "en", tz=ZoneInfo("Asia/Shanghai"))
+
+
+def test_next_review_default_zone_is_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import settings
+
+    monkeypatch.setenv("ANTIFRAUD_TIMEZONE", "Europe/Berlin")
+    settings.cache_clear()
+    try:
+        assert "Next review: 2026-11-22 02:30 CET." in format_report(report_of(due_now=0, next_due=NEXT), "en")
+    finally:
+        settings.cache_clear()
+
+
+@pytest.mark.parametrize("audience", list(Audience), ids=[a.value for a in Audience])
+def test_audience_names_from_the_catalog(audience: Audience) -> None:
+    assert audience_name(audience, "zh") == t(f"quiz.audience_{audience.value}", "zh")
+    assert audience_name(audience.value, "en") == t(f"quiz.audience_{audience.value}", "en")
+    assert audience_name(audience, "zh") != audience_name(audience, "en")
