@@ -12,6 +12,7 @@ from bot.i18n import catalog, t
 from bot.knowledge import Contact, KnowledgeBase, Text
 from bot.shared.labels import SCAM_TYPES, ScamType
 from bot.shared.lang import Lang
+from bot.assistant.numbers import number_variants, numbers_in, official_contact
 from bot.assistant.teach import (
     MAX_FLAGS,
     MIN_FLAGS,
@@ -23,9 +24,6 @@ from bot.assistant.teach import (
     hotline_reply,
     location_reply,
     number_reply,
-    number_variants,
-    numbers_in,
-    official_contact,
     question_reply,
     red_flags_reply,
     report_reply,
