@@ -26,6 +26,7 @@ from bot.knowledge.loader import (
     line_of,
 )
 from bot.knowledge.model import LANGS, RecordError
+from bot.settings import QUIZZES_DIR
 from bot.shared.labels import SCAM_TYPES, ScamType
 from bot.quiz.model import (
     LETTERS,
@@ -38,7 +39,7 @@ from bot.quiz.model import (
 )
 
 #: The banks shipped with the project.
-BANKS_DIR = Path(__file__).resolve().parents[2] / "quizzes"
+BANKS_DIR = QUIZZES_DIR
 
 BANK_KEYS = ("bank", "title", "questions")
 QUESTION_REQUIRED = ("id", "type", "scam_type", "audiences", "red_flags", "zh", "en", "answer", "source")
