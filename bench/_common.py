@@ -1,8 +1,11 @@
-"""Shared helpers for the benchmarks in bench/ (not a benchmark itself).
+"""Shared helpers for the benchmarks in bench/ (not a benchmark itself). Importing it changes nothing.
 
-Importing this module points the assistant's scratch directory (``ANTIFRAUD_VAR``: endpoints files, server logs,
-tracker DB) at ``bench/results/var`` so a benchmark never touches ``var/`` that other people's runs use. It must be
-imported before ``bot.runtime``.
+A benchmark never touches ``var/`` that other people's runs use: its scratch directory (endpoints files, server
+logs, tracker DBs) is ``bench/results/var``, which it passes explicitly -- ``ANTIFRAUD_VAR`` in the environment of
+every child process (:func:`child_env`) and ``var=`` to ``runtime.start_stack`` (:func:`start_stack_retrying`).
+
+The benchmarks run as ``.venv/bin/python bench/<name>.py`` from the checkout: ``bot`` is imported from the app
+environment's editable install, these helpers from the script's own folder (Python puts it first on ``sys.path``).
 """
 
 from __future__ import annotations
@@ -21,18 +24,26 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
+from bot.settings import ROOT
+
+BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 BENCH_VAR = RESULTS / "var"
 
-os.environ.setdefault("ANTIFRAUD_VAR", str(BENCH_VAR))
-BENCH_VAR.mkdir(parents=True, exist_ok=True)
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 ANTIFRAUD = ROOT / ".venv" / "bin" / "antifraud"
+
+
+def scratch_var() -> Path:
+    """The benchmarks' scratch directory (``bench/results/var``), created if needed."""
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    return BENCH_VAR
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process a benchmark starts: ours, with ``ANTIFRAUD_VAR`` set to the scratch
+    directory, plus ``extra``."""
+    return {**os.environ, "ANTIFRAUD_VAR": str(scratch_var()), **extra}
 
 
 # --------------------------------------------------------------------------------------------------- figures
@@ -363,13 +374,15 @@ class CpuMeter:
 
 
 def start_stack_retrying(attempts: int = 3, **kwargs: Any) -> tuple[Any, list[str]]:
-    """``runtime.start_stack(**kwargs)``, retried when a start fails; returns (stack, failures).
+    """``runtime.start_stack(**kwargs)`` in the scratch directory, retried when a start fails; returns (stack,
+    failures).
 
     A failed start is a finding (the benchmarks report it), not a reason to lose the whole measurement: e.g. the
     Rasa server refuses an ``--auth-token`` that starts with "-" (1 start in 64 with ``secrets.token_urlsafe``).
     """
     from bot import runtime
 
+    kwargs.setdefault("var", scratch_var())
     failures: list[str] = []
     for attempt in range(attempts):
         try:
@@ -474,7 +487,7 @@ class ChatProcess:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            env=child_env(PYTHONUNBUFFERED="1", **(env or {})),
         )
         self._out = bytearray()
         self._err = bytearray()

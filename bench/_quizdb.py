@@ -6,8 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import _common  # noqa: F401  (sets ANTIFRAUD_VAR, sys.path)
-from _common import RESULTS
+from _common import scratch_var
 
 from bot.db import Database
 
@@ -17,7 +16,7 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgr
 @contextmanager
 def scratch(backend: str, name: str) -> Iterator[Database]:
     if backend == "sqlite":
-        path = RESULTS / "var" / f"{name}.db"
+        path = scratch_var() / f"{name}.db"
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(f"{path}{suffix}"):
                 os.remove(f"{path}{suffix}")

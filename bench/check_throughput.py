@@ -13,14 +13,11 @@ import itertools
 import json
 import statistics
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ANTIFRAUD, RESULTS, ROOT, child_env
 
-from bot.assistant.evaluate import heldout_examples  # noqa: E402
+from bot.assistant.evaluate import heldout_examples
 
 N = 200
 TARGET_S = 60.0
@@ -30,8 +27,8 @@ def main() -> int:
     messages = [e.text.replace("\n", " ") for e in itertools.islice(itertools.cycle(heldout_examples()), N)]
     started = time.monotonic()
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "antifraud"), "check", "--jsonl"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+        [str(ANTIFRAUD), "check", "--jsonl"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=child_env(),
     )
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write("\n".join(messages) + "\n")
@@ -57,7 +54,7 @@ def main() -> int:
         "target_after_load_s": TARGET_S,
         "pass": len(results) == N and after_load <= TARGET_S and proc.returncode == 0,
     }
-    out = ROOT / "bench" / "results" / "check_throughput.json"
+    out = RESULTS / "check_throughput.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=1))
     print(f"antifraud check --jsonl, {figures['messages']} messages ({figures['errors']} errors, exit {proc.returncode})")

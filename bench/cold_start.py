@@ -24,12 +24,11 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
+import _common as c
 
-from bot import runtime  # noqa: E402
+from bot import runtime
+from bot.settings import settings
 
 TARGET_S = 30.0
 TRACKER_DB = c.BENCH_VAR / "cold-tracker.db"
@@ -128,9 +127,9 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, str]:
 
 
 def components(reps: int) -> dict:
-    app_py, rasa_py = str(c.APP_PYTHON), str(runtime.RASA_VENV / "bin" / "python")
-    env = runtime.child_env()
-    endpoints = runtime.write_endpoints(0, TRACKER_DB)
+    app_py, rasa_py = str(c.APP_PYTHON), str(settings().rasa_venv / "bin" / "python")
+    env = runtime.child_env(ANTIFRAUD_VAR=str(c.scratch_var()))
+    endpoints = runtime.write_endpoints(0, TRACKER_DB, c.scratch_var())
     probes = {
         "app python startup (-c pass)": [app_py, "-c", "pass"],
         "CLI imports (import bot.cli)": [app_py, "-c", "import bot.cli"],

@@ -13,12 +13,10 @@ import argparse
 import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402  (sets ANTIFRAUD_VAR before bot.runtime is imported)
+import _common as c
 
-from bot import runtime  # noqa: E402
+from bot import runtime
 
 TARGET_P95_MS = 150.0
 
@@ -40,7 +38,7 @@ def main() -> int:
     warmup = c.message_mix(args.warmup, seed=7)
     tracker_db = None
     if args.tracker == "sqlite":
-        tracker_db = c.BENCH_VAR / "latency-tracker.db"
+        tracker_db = c.scratch_var() / "latency-tracker.db"
         tracker_db.unlink(missing_ok=True)
 
     stack, start_failures = c.start_stack_retrying(model=model, tracker_db=tracker_db)

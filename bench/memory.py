@@ -14,11 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
-
+import _common as c
 
 
 def snapshot(cli_pid: int) -> list[dict]:
@@ -69,7 +66,7 @@ def main() -> int:
     quiet = {"quiet": None} if args.no_wait else c.wait_quiet()
     cpu = c.CpuMeter()
 
-    db = c.BENCH_VAR / "memory-tracker.db"
+    db = c.scratch_var() / "memory-tracker.db"
     db.unlink(missing_ok=True)
     messages = c.message_mix(args.n, seed=4242, cli=True)
     failed_starts: list[str] = []

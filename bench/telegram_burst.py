@@ -18,8 +18,7 @@ from _quizdb import scratch
 from sqlalchemy import func, select
 
 from bot.db.models import Attempt, TelegramPoll
-from tests.bot.telegram.running import RunningBot
-from tests.bot.telegram.standin import StandIn, message_update, poll_answer_update, user
+from bot.settings import ROOT
 
 TARGET_S = 2.0
 GROUP = -100777
@@ -30,6 +29,17 @@ def main() -> int:
     parser.add_argument("--answers", type=int, default=1000)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
+    # The stand-in Bot API server and the running bot are the tests' own helpers: tests/ is not installed, so it is
+    # imported from this checkout.
+    sys.path.insert(0, str(ROOT))
+    from tests.bot.telegram.running import RunningBot
+    from tests.bot.telegram.standin import (
+        StandIn,
+        message_update,
+        poll_answer_update,
+        user,
+    )
+
     with scratch(args.backend, "bench_telegram_burst") as db, StandIn() as standin:
         bot = RunningBot(standin, db, "http://127.0.0.1:9", None).start()  # poll answers need no Rasa
         teacher = user(1, "zh")

@@ -13,12 +13,10 @@ import argparse
 import re
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _common as c  # noqa: E402
+import _common as c
 
-from bot import runtime  # noqa: E402
+from bot import runtime
 
 TARGET_S = 6 * 60.0
 

@@ -21,10 +21,7 @@ from typing import Any, Callable, Iterable
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-RASA_VENV = Path(os.environ.get("ANTIFRAUD_RASA_VENV", ROOT / ".venv-rasa"))
-MODELS = ROOT / "models"
-VAR = Path(os.environ.get("ANTIFRAUD_VAR", ROOT / "var"))
+from bot.settings import MODELS_DIR, ROOT, child_environ, settings
 
 #: Everything the trained model depends on: change any of it and the model is retrained.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data", "bot/rasa_ext", "bot/shared", "requirements/rasa.lock")
@@ -43,15 +40,22 @@ class RuntimeProblem(RuntimeError):
     """Something the user can act on (missing environment, failed training, server that did not start)."""
 
 
+def var_dir() -> Path:
+    """Where the servers' logs, the generated endpoints files and the SQLite files go (``ANTIFRAUD_VAR``)."""
+    return settings().var_dir
+
+
 def rasa_bin() -> Path:
-    exe = RASA_VENV / "bin" / "rasa"
+    venv = settings().rasa_venv
+    exe = venv / "bin" / "rasa"
     if not exe.exists():
-        raise RuntimeProblem(f"Rasa is not installed at {RASA_VENV}: run ./scripts/setup.sh first.")
+        raise RuntimeProblem(f"Rasa is not installed at {venv}: run ./scripts/setup.sh first.")
     return exe
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    return {**os.environ, **CHILD_ENV, **extra}
+    """The environment of a child process: ours, plus the fixed settings above, plus ``extra``."""
+    return {**child_environ(), **CHILD_ENV, **extra}
 
 
 # --------------------------------------------------------------------------------------------------- training
@@ -79,7 +83,7 @@ def fingerprint() -> str:
 
 
 def model_path() -> Path:
-    return MODELS / f"antifraud-{fingerprint()}.tar.gz"
+    return MODELS_DIR / f"antifraud-{fingerprint()}.tar.gz"
 
 
 def train(force: bool = False, echo: Callable[[str], None] = print) -> Path:
@@ -88,12 +92,12 @@ def train(force: bool = False, echo: Callable[[str], None] = print) -> Path:
     if target.exists() and not force:
         echo(f"Model is up to date: {target.relative_to(ROOT)}")
         return target
-    MODELS.mkdir(parents=True, exist_ok=True)
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
     echo("Training the Rasa model (NLU + dialogue rules); this takes a minute or two...")
     started = time.monotonic()
     cmd = [
         str(rasa_bin()), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data",
-        "--out", str(MODELS), "--fixed-model-name", target.name.removesuffix(".tar.gz"), "--force",
+        "--out", str(MODELS_DIR), "--fixed-model-name", target.name.removesuffix(".tar.gz"), "--force",
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
@@ -105,7 +109,7 @@ def train(force: bool = False, echo: Callable[[str], None] = print) -> Path:
             echo("  " + line.split(" - ", 1)[-1].strip())
     if proc.wait() != 0 or not target.exists():
         raise RuntimeProblem("Training failed:\n" + "\n".join(tail))
-    for old in MODELS.glob("antifraud-*.tar.gz"):
+    for old in MODELS_DIR.glob("antifraud-*.tar.gz"):
         if old != target:
             old.unlink()
     echo(f"Trained in {time.monotonic() - started:.0f} s: {target.relative_to(ROOT)}")
@@ -226,12 +230,14 @@ class Stack:
         self.stop()
 
 
-def write_endpoints(action_port: int, tracker_db: Path | None) -> Path:
-    VAR.mkdir(parents=True, exist_ok=True)
+def write_endpoints(action_port: int, tracker_db: Path | None, var: Path | None = None) -> Path:
+    """Rasa's endpoints file for this action server (and tracker store), in ``var`` (default: the settings')."""
+    var = var or var_dir()
+    var.mkdir(parents=True, exist_ok=True)
     lines = ["action_endpoint:", f'  url: "http://127.0.0.1:{action_port}/webhook"']
     if tracker_db is not None:
         lines += ["tracker_store:", "  type: SQL", "  dialect: sqlite", f'  db: "{tracker_db}"']
-    path = VAR / f"endpoints-{action_port}.yml"
+    path = var / f"endpoints-{action_port}.yml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -241,6 +247,7 @@ def start_stack(
     *,
     tracker_db: Path | None = None,
     database_url: str | None = None,
+    var: Path | None = None,
     timeout: float = 180.0,
     echo: Callable[[str], None] = lambda _: None,
 ) -> Stack:
@@ -248,18 +255,25 @@ def start_stack(
 
     ``tracker_db``: a SQLite file for Rasa's tracker store (conversations survive a restart); None keeps them in
     memory. ``database_url``: the quiz database of the action server (default: ``$DATABASE_URL`` or the SQLite file).
+    ``var``: the scratch directory for logs and endpoints, passed on to the servers as ``ANTIFRAUD_VAR`` (default:
+    the settings').
     """
     model = model or train(echo=echo)
     rasa = rasa_bin()  # before spawning anything: a missing Rasa must not leave an action server behind
-    logs = VAR / "logs"
+    var = var or var_dir()
+    scratch = {"ANTIFRAUD_VAR": str(var)}
+    logs = var / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port = free_ports(2)
     token = secrets.token_hex(16)  # hex: a token_urlsafe may start with '-', which `rasa run` reads as an option
-    endpoints = write_endpoints(action_port, tracker_db)
+    endpoints = write_endpoints(action_port, tracker_db, var)
     action_log, rasa_log = logs / "actions.log", logs / "rasa.log"
+    action_env = child_env(SANIC_HOST="127.0.0.1", **scratch)
+    if database_url:
+        action_env["DATABASE_URL"] = database_url
     actions = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
-        cwd=ROOT, env=child_env(SANIC_HOST="127.0.0.1", **({"DATABASE_URL": database_url} if database_url else {})),
+        cwd=ROOT, env=action_env,
         stdout=action_log.open("a"), stderr=subprocess.STDOUT,
         start_new_session=True, preexec_fn=_die_with_parent,
     )
@@ -268,7 +282,7 @@ def start_stack(
             str(rasa), "run", "--enable-api", "--auth-token", token, "-m", str(model), "-i", "127.0.0.1",
             "-p", str(rasa_port), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
         ],
-        cwd=ROOT, env=child_env(), stdout=rasa_log.open("a"), stderr=subprocess.STDOUT,
+        cwd=ROOT, env=child_env(**scratch), stdout=rasa_log.open("a"), stderr=subprocess.STDOUT,
         start_new_session=True, preexec_fn=_die_with_parent,
     )
     stack = Stack(

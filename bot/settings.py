@@ -1,24 +1,41 @@
 """The app's settings, in one place: read once from the environment (and an optional ``.env`` file), typed and
-checked when read, with every problem reported at once. Nothing else in the app reads ``os.environ``.
+checked when read, with every problem reported at once. Nothing else in the app reads ``os.environ``
+(``tests/test_settings.py`` checks it).
 
     from bot.settings import settings
     settings().var_dir, settings().round_size
 
-Paths of the project itself (where the knowledge base, banks and models are) are constants here, not settings.
-Tests that change the environment call ``settings.cache_clear()``.
+Paths of the project itself (where the knowledge base, banks and models are) are constants here, not settings:
+``ROOT`` is the one way to find the checkout. Settings are read when first asked for, never at import, so that a
+bad one ends a command with :class:`SettingsError` (every problem, one per line), not a traceback.
+Tests that change the environment call ``settings.cache_clear()`` (tests/conftest.py does it around every test).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The project checkout: the folder that holds ``bot/``, ``quizzes/``, ``nlu_data/``, ``db/`` and ``models/``.
 ROOT = Path(__file__).resolve().parents[1]
+#: The question banks shipped with the project.
+QUIZZES_DIR = ROOT / "quizzes"
+#: Rasa's training data.
+NLU_DATA_DIR = ROOT / "nlu_data"
+#: Where ``antifraud train`` writes the Rasa models.
+MODELS_DIR = ROOT / "models"
+#: The held-out NLU examples (never trained on), for ``antifraud nlu-eval``.
+NLU_HELDOUT_DIR = ROOT / "tests" / "rasa" / "nlu_heldout"
+
+#: Settings whose value is never echoed in a problem message.
+_SECRET = frozenset({"DATABASE_URL", "ANTIFRAUD_RASA_TOKEN", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"})
 
 
 class Settings(BaseSettings):
@@ -55,6 +72,27 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {value!r} (e.g. Asia/Shanghai, Europe/London)") from None
         return value
 
+    @field_validator("database_url", "rasa_url", "telegram_api_base_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        """``DATABASE_URL=`` (set but empty) means "not set", as it did before there were settings."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value.strip())
+        except (ArgumentError, ValueError):
+            raise ValueError("not a database URL (e.g. sqlite:////path/antifraud.db or "
+                             "postgresql://user@host:5432/name)") from None
+        return value.strip()
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -65,7 +103,39 @@ class Settings(BaseSettings):
         return self.var_dir / "antifraud.db"
 
 
+class SettingsError(ValueError):
+    """Some settings are malformed; ``problems`` lists every one, one line each (``NAME: what is wrong``)."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def _problems(error: ValidationError) -> list[str]:
+    out = []
+    for item in error.errors():
+        name = ".".join(str(part) for part in item["loc"]) or "settings"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        shown = "" if name in _SECRET or item["type"] == "value_error" else f" (got {item['input']!r})"
+        out.append(f"{name}: {message}{shown}")
+    return out
+
+
+def load(**values: Any) -> Settings:
+    """Settings from the environment (``values`` win); raises :class:`SettingsError` listing every problem."""
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        raise SettingsError(_problems(error)) from None
+
+
 @cache
 def settings() -> Settings:
-    """The settings, read from the environment the first time they are asked for."""
-    return Settings()
+    """The settings, read from the environment the first time they are asked for (:class:`SettingsError` if bad)."""
+    return load()
+
+
+def child_environ() -> dict[str, str]:
+    """A copy of this process's environment, for the child processes the app starts (the Rasa server, the action
+    server): they read their settings from it. The only other place that reads ``os.environ``."""
+    return dict(os.environ)

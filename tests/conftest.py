@@ -13,9 +13,19 @@ import pytest
 
 from bot import runtime
 from bot.db import Database
+from bot.settings import settings
 
 #: The PostgreSQL server the tests use (scripts/postgres.sh installs and starts it); each test gets a fresh database.
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """The settings are read once per process and cached: a test that changes the environment (monkeypatch.setenv)
+    sees its own values, and the next test sees the environment restored."""
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

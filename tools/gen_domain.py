@@ -1,18 +1,16 @@
 """Writes domain.yml and nlu_data/rules/intents.yml from bot/shared/labels.py.
 
-Run it after changing the intents: `python tools/gen_domain.py`. The test suite runs it with `--check`, which fails
-when the committed files differ from what it would write.
+Run it after changing the intents: `.venv/bin/python tools/gen_domain.py` (the app's environment, where ``bot`` is
+installed). The test suite runs it with `--check`, which fails when the committed files differ from what it would
+write.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot.shared.labels import SCAM_TYPES, all_intents, experience_intent, question_intent  # noqa: E402
+from bot.settings import NLU_DATA_DIR, ROOT
+from bot.shared.labels import SCAM_TYPES, all_intents, experience_intent, question_intent
 
 #: Which custom action answers each general intent.
 GENERAL_ACTIONS = {
@@ -103,14 +101,14 @@ def rules_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-OUTPUTS = {ROOT / "domain.yml": domain_text, ROOT / "nlu_data" / "rules" / "intents.yml": rules_text}
+OUTPUTS = {ROOT / "domain.yml": domain_text, NLU_DATA_DIR / "rules" / "intents.yml": rules_text}
 
 
 def main(argv: list[str]) -> int:
     stale = [p for p, make in OUTPUTS.items() if not p.exists() or p.read_text(encoding="utf-8") != make()]
     if "--check" in argv:
         for path in stale:
-            print(f"{path.relative_to(ROOT)} is out of date: run python tools/gen_domain.py", file=sys.stderr)
+            print(f"{path.relative_to(ROOT)} is out of date: run .venv/bin/python tools/gen_domain.py", file=sys.stderr)
         return 1 if stale else 0
     for path in stale:
         path.write_text(OUTPUTS[path](), encoding="utf-8")

@@ -12,11 +12,10 @@ from typing import Any, Callable, Iterable, Mapping
 import yaml
 
 from bot.assistant.analysis import Analysis, analyse
+from bot.settings import NLU_HELDOUT_DIR
 from bot.shared.labels import kind_of, scam_type_of
 from bot.shared.lang import detect
 from bot.shared.privacy import mask
-
-HELDOUT = Path(__file__).resolve().parents[2] / "tests" / "rasa" / "nlu_heldout"
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def read_examples(paths: Iterable[Path]) -> list[Example]:
     return examples
 
 
-def heldout_examples(directory: Path = HELDOUT) -> list[Example]:
+def heldout_examples(directory: Path = NLU_HELDOUT_DIR) -> list[Example]:
     return read_examples(sorted(directory.glob("*.yml")))
 
 

@@ -28,6 +28,18 @@ app.command("nlu-eval")(model.nlu_eval)
 
 
 def main() -> None:
+    """The ``antifraud`` entry point: the settings are checked first, so that a bad one ends any command with every
+    problem listed (exit code 2), not a traceback."""
+    from bot.cli.terminal import err
+    from bot.settings import SettingsError, settings
+
+    try:
+        settings()
+    except SettingsError as error:
+        err(f"{len(error.problems)} bad setting(s) (environment or .env):")
+        for problem in error.problems:
+            err(f"  {problem}")
+        raise SystemExit(2) from None
     app()
 
 

@@ -20,10 +20,11 @@ from bot.shared.privacy import mask
 
 def chat(
     sender: Optional[str] = typer.Option(None, help="Conversation id (default: a new one)."),
-    tracker_db: Path = typer.Option(runtime.VAR / "tracker.db", help="SQLite file for the conversation history."),
+    tracker_db: Optional[Path] = typer.Option(
+        None, help="SQLite file for the conversation history (default: tracker.db in $ANTIFRAUD_VAR, else var/)."),
 ) -> None:
     """Chat with the assistant in the terminal. /quit or Ctrl-C ends it."""
-    stack = start_stack(tracker_db=tracker_db)
+    stack = start_stack(tracker_db=tracker_db or runtime.var_dir() / "tracker.db")
     sender = sender or stack.new_sender()
     buttons: list[dict[str, Any]] = []
     typer.secho(t("terminal.chat_banner", DEFAULT_LANG), bold=True)  # bilingual: the language is not known yet
@@ -121,7 +122,7 @@ def check(
 
 def serve() -> None:
     """Run the Rasa server and the action server until Ctrl-C (prints their URLs)."""
-    stack = start_stack(tracker_db=runtime.VAR / "tracker.db")
+    stack = start_stack(tracker_db=runtime.var_dir() / "tracker.db")
     typer.echo(f"Rasa server: {stack.rasa_url}  (REST: {stack.rasa_url}/webhooks/rest/webhook)")
     typer.echo(f"Action server: {stack.action_url}")
     try:

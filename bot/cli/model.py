@@ -8,6 +8,7 @@ import typer
 
 from bot import runtime
 from bot.cli.terminal import err, start_stack
+from bot.settings import ROOT
 
 
 def train(force: bool = typer.Option(False, help="Train even if the model is up to date.")) -> None:
@@ -21,7 +22,7 @@ def train(force: bool = typer.Option(False, help="Train even if the model is up 
 
 def nlu_eval(
     min_macro_f1: float = typer.Option(0.85, help="Fail when the scam-type macro-F1 is below this."),
-    report: Path = typer.Option(runtime.ROOT / "results" / "nlu_eval.json", help="Where to write the full report."),
+    report: Path = typer.Option(ROOT / "results" / "nlu_eval.json", help="Where to write the full report."),
 ) -> None:
     """Evaluate the NLU on the held-out set (never trained on): per-class P/R/F1 for kind, scam type, urgency."""
     from bot.assistant import evaluate

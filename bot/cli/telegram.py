@@ -13,19 +13,27 @@ def telegram(
     webhook_url: Optional[str] = typer.Option(None, "--webhook-url", help="Run behind this https webhook URL (with a secret token) instead of long polling."),
     listen: str = typer.Option("127.0.0.1", help="Webhook: the address to listen on."),
     port: int = typer.Option(8443, help="Webhook: the port to listen on."),
-    rasa_url: Optional[str] = typer.Option(None, help="A running Rasa server (default: start Rasa and the action server)."),
-    rasa_token: Optional[str] = typer.Option(None, help="The running Rasa server's auth token, if it has one."),
+    rasa_url: Optional[str] = typer.Option(
+        None, help="A running Rasa server (default: $ANTIFRAUD_RASA_URL, else start Rasa and the action server)."),
+    rasa_token: Optional[str] = typer.Option(
+        None, help="The running Rasa server's auth token, if it has one (default: $ANTIFRAUD_RASA_TOKEN)."),
     db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Run the Telegram bot. The token comes from TELEGRAM_BOT_TOKEN; TELEGRAM_API_BASE_URL points it at another
     Bot API server."""
     import logging
 
+    from bot.settings import settings
     from bot.shared.privacy import MaskingFilter
     from bot.telegram.config import ConfigError, TelegramConfig
 
+    defaults = settings()
+    if rasa_url is None:
+        rasa_url = defaults.rasa_url
+    if rasa_token is None and defaults.rasa_token is not None:
+        rasa_token = defaults.rasa_token.get_secret_value()
     try:
-        config = TelegramConfig.from_env(webhook_url, listen, port)
+        config = TelegramConfig.from_settings(webhook_url, listen, port)
     except ConfigError as error:
         err(str(error))
         raise typer.Exit(2) from None

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import math
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -26,18 +25,20 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-ROOT = Path(__file__).resolve().parents[2]
+from bot.settings import settings
 
 T = TypeVar("T")
 
 
 def default_path() -> Path:
-    return Path(os.environ.get("ANTIFRAUD_VAR", ROOT / "var")) / "antifraud.db"
+    """The SQLite file used when no URL is given: ``antifraud.db`` in the settings' ``var_dir``."""
+    return settings().sqlite_path
 
 
 def database_url(url: str | URL | None = None) -> URL:
-    """``url``, else ``$DATABASE_URL``, else the default SQLite file; ``postgres(ql)://`` gets the psycopg driver."""
-    raw = url if url is not None else os.environ.get("DATABASE_URL") or f"sqlite:///{default_path()}"
+    """``url``, else the settings' ``DATABASE_URL``, else the default SQLite file; ``postgres(ql)://`` gets the
+    psycopg driver."""
+    raw = url if url is not None else settings().database_url or f"sqlite:///{default_path()}"
     u = make_url(raw)
     if u.drivername in ("postgres", "postgresql"):
         u = u.set(drivername="postgresql+psycopg")

@@ -1,9 +1,10 @@
 """Typed records of the knowledge base (schema: docs/DESIGN.md, "Knowledge base schema").
 
-Every record is a frozen dataclass that checks its own invariants on construction and raises :class:`RecordError`
-(a ``ValueError``) listing what is wrong. The loader (``bot.knowledge.loader``) runs the same field checks on the
-YAML nodes first, so that it can report each problem with its file and line; the checks here make sure no invalid
-record can exist, whoever builds it.
+Every record is a frozen dataclass that checks its own invariants on construction and raises
+:class:`bot.records.RecordError` (a ``ValueError``) listing what is wrong. The loader (``bot.knowledge.loader``)
+runs the same field checks on the YAML nodes first, so that it can report each problem with its file and line; the
+checks here make sure no invalid record can exist, whoever builds it. The records the quiz banks share (``Text``,
+``Source``) and the shared checks are in ``bot.records``, re-exported here.
 """
 
 from __future__ import annotations
@@ -13,25 +14,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from urllib.parse import urlsplit
 
+from bot.records import (
+    LANGS,
+    RecordError,
+    Source,
+    Text,
+    blank,
+    id_problem,
+    lang_key,
+    raise_if,
+    url_problem,
+)
 from bot.shared.labels import ScamType
 from bot.shared.lang import Lang
 
-LANGS: tuple[str, ...] = ("zh", "en")
-
-
-class RecordError(ValueError):
-    """A record's invariants do not hold; ``messages`` lists every broken one."""
-
-    def __init__(self, record: str, messages: Iterable[str]) -> None:
-        self.messages = list(messages)
-        super().__init__(f"invalid {record}: " + "; ".join(self.messages))
-
-
-def _raise_if(record: str, messages: list[str]) -> None:
-    if messages:
-        raise RecordError(record, messages)
+__all__ = [
+    "LANGS", "MIN_RED_FLAGS", "RECOVERY_WARNING_MISSING", "AliasIndex", "Contact", "ContactKind", "Country",
+    "KnowledgeBase", "RecordError", "RedFlag", "Scam", "Source", "Terms", "Text", "country_code_problem",
+    "has_recovery_warning", "id_problem", "phone_problem", "url_problem",
+]
 
 
 class ContactKind(str, Enum):
@@ -49,31 +51,11 @@ class ContactKind(str, Enum):
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Field checks, shared with the loader. Each returns a problem message, or None when the value is fine.
+# Field checks of the knowledge base (the shared ones are in bot.records). Each returns a problem message, or None
+# when the value is fine.
 
-_SNAKE_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _PHONE_CHARS = re.compile(r"[0-9 +\-#()]+")
 _COUNTRY_CODE = re.compile(r"[A-Z]{2}")
-_HOST = re.compile(r"[^\s./:@]+(?:\.[^\s./:@]+)+")
-
-
-def id_problem(value: str) -> str | None:
-    if not _SNAKE_ID.fullmatch(value):
-        return f"id {value!r} is not snake_case (lower-case letters, digits and single underscores)"
-    return None
-
-
-def url_problem(url: str) -> str | None:
-    if any(ch.isspace() for ch in url):
-        return f"malformed URL {url!r}: contains whitespace"
-    parts = urlsplit(url)
-    try:
-        host, _port = parts.hostname, parts.port  # .port raises ValueError on a bad port
-    except ValueError:
-        host = None
-    if parts.scheme not in ("http", "https") or not host or not _HOST.fullmatch(host):
-        return f"malformed URL {url!r}: expected http(s)://host/..."
-    return None
 
 
 def phone_problem(number: str) -> str | None:
@@ -88,33 +70,8 @@ def country_code_problem(code: str) -> str | None:
     return None
 
 
-def _blank(value: object) -> bool:
-    return not isinstance(value, str) or not value.strip()
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Records.
-
-
-def _lang_key(lang: Lang | str) -> str:
-    """``zh`` for Chinese (``Lang.ZH``, "zh", "zh-CN", ...), ``en`` for anything else."""
-    value = lang.value if isinstance(lang, Enum) else str(lang)
-    return "zh" if value.lower().startswith("zh") else "en"
-
-
-@dataclass(frozen=True)
-class Text:
-    """A sentence in both languages."""
-
-    zh: str
-    en: str
-
-    def __post_init__(self) -> None:
-        _raise_if("text", [f"missing {lang} translation" for lang in LANGS if _blank(getattr(self, lang))])
-
-    def get(self, lang: Lang | str) -> str:
-        """The text in ``lang`` (Chinese for any ``zh*``, English otherwise)."""
-        return self.zh if _lang_key(lang) == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -130,32 +87,16 @@ class Terms:
             words = getattr(self, lang)
             if not words:
                 messages.append(f"missing {lang} terms")
-            elif any(_blank(w) for w in words):
+            elif any(blank(w) for w in words):
                 messages.append(f"empty {lang} term")
-        _raise_if("terms", messages)
+        raise_if("terms", messages)
 
     def get(self, lang: Lang | str) -> tuple[str, ...]:
-        return self.zh if _lang_key(lang) == "zh" else self.en
+        return self.zh if lang_key(lang) == "zh" else self.en
 
     @property
     def all(self) -> tuple[str, ...]:
         return self.zh + self.en
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a piece of advice or a number is published."""
-
-    publisher: str
-    title: str
-    url: str
-    note: str | None = None
-
-    def __post_init__(self) -> None:
-        messages = [f"empty {name}" for name in ("publisher", "title", "url") if _blank(getattr(self, name))]
-        if not _blank(self.url) and (problem := url_problem(self.url)):
-            messages.append(problem)
-        _raise_if("source", messages)
 
 
 @dataclass(frozen=True)
@@ -175,7 +116,7 @@ class RedFlag:
     def __post_init__(self) -> None:
         messages = [p for p in [id_problem(self.id)] if p]
         messages += [f"missing {lang} cues" for lang in LANGS if not self.cues.get(lang)]
-        _raise_if(f"red flag {self.id!r}", messages)
+        raise_if(f"red flag {self.id!r}", messages)
 
     def matches(self, text: str) -> bool:
         """Whether any cue (in either language) occurs in ``text``."""
@@ -222,7 +163,7 @@ class Scam:
         ids = [f.id for f in self.red_flags]
         if len(set(ids)) != len(ids):
             messages.append("a red flag is listed twice")
-        _raise_if(f"scam {self.id.value!r}", messages)
+        raise_if(f"scam {self.id.value!r}", messages)
 
 
 @dataclass(frozen=True)
@@ -247,7 +188,7 @@ class Contact:
             messages.append(problem)
         if self.url and (problem := url_problem(self.url)):
             messages.append(problem)
-        _raise_if(f"contact {self.id!r}", messages)
+        raise_if(f"contact {self.id!r}", messages)
 
 
 @dataclass(frozen=True)
@@ -261,7 +202,7 @@ class Country:
         messages = [p for p in [country_code_problem(self.code)] if p]
         if not self.contacts:
             messages.append("no contacts")
-        _raise_if(f"country {self.code!r}", messages)
+        raise_if(f"country {self.code!r}", messages)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -326,7 +267,7 @@ class KnowledgeBase:
         messages += [f"scam {k!r} has id {v.id.value!r}" for k, v in self.scams.items() if k is not v.id]
         messages += [f"red flag {k!r} has id {v.id!r}" for k, v in self.red_flags.items() if k != v.id]
         messages += [f"country {k!r} has code {v.code!r}" for k, v in self.countries.items() if k != v.code]
-        _raise_if("knowledge base", messages)
+        raise_if("knowledge base", messages)
 
     def scam(self, scam: ScamType | str) -> Scam:
         """The entry for a scam type (every type has one)."""

@@ -2,31 +2,22 @@
 
 Every problem is reported at once with its file and line (bad YAML, unknown or missing keys, duplicate ids across
 files, an answer out of range, a missing translation, an unknown scam type or red flag, a text over a Telegram
-limit) and :class:`BankError` is raised if there is any. Read with ``yaml.compose`` through the knowledge base's
-reader, so that every node knows its line.
+limit) and :class:`BankError` is raised if there is any. Read with ``bot.records.YamlFile`` (``yaml.compose``, the
+reader the knowledge base uses too), so that every node knows its line.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
 from bot.knowledge import load_knowledge
-from bot.knowledge.loader import (
-    Fields,
-    Problem,
-    YamlFile,
-    display_path,
-    is_null,
-    line_of,
-)
-from bot.knowledge.model import LANGS, RecordError
-from bot.shared.labels import SCAM_TYPES, ScamType
 from bot.quiz.model import (
     LETTERS,
     TRUE_FALSE_OPTIONS,
@@ -36,16 +27,31 @@ from bot.quiz.model import (
     Question,
     QuestionType,
 )
+from bot.records import (
+    BOOL_TAG,
+    LANGS,
+    Fields,
+    InvalidFiles,
+    Problem,
+    RecordError,
+    YamlFile,
+    display_path,
+    is_null,
+    line_of,
+)
+from bot.settings import QUIZZES_DIR
+from bot.shared.labels import SCAM_TYPES, ScamType
+
+E = TypeVar("E", bound=Enum)
 
 #: The banks shipped with the project.
-BANKS_DIR = Path(__file__).resolve().parents[2] / "quizzes"
+BANKS_DIR = QUIZZES_DIR
 
 BANK_KEYS = ("bank", "title", "questions")
 QUESTION_REQUIRED = ("id", "type", "scam_type", "audiences", "red_flags", "zh", "en", "answer", "source")
 CONTENT_REQUIRED = ("question", "explanation")
 CONTENT_OPTIONAL = ("options", "more", "scenario")
 
-_BOOL = "tag:yaml.org,2002:bool"
 _MESSAGE_FIELD = re.compile(r"^(zh|en)(?:\.(\w+(?:\[\d+\])?))?")
 
 # Coverage the shipped banks must reach (issue 3); checked by ``coverage_problems`` and the tests.
@@ -54,12 +60,8 @@ MIN_PER_SCAM_TYPE = 12
 MIN_PER_AUDIENCE = 30
 
 
-class BankError(Exception):
+class BankError(InvalidFiles):
     """The banks are invalid; ``problems`` lists everything found, in file order."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -219,10 +221,10 @@ class _BankReader:
                 return value
         return q[lang][1]
 
-    def enum(self, q: Fields, name: str, where: str, kind: type) -> object | None:
+    def enum(self, q: Fields, name: str, where: str, kind: type[E]) -> E | None:
         return self.file.required(q, name, where, lambda n, w: self.enum_node(n, w, kind))
 
-    def enum_node(self, node: yaml.Node, where: str, kind: type) -> object | None:
+    def enum_node(self, node: yaml.Node, where: str, kind: type[E]) -> E | None:
         value = self.file.string(node, where)
         if value is None:
             return None
@@ -274,7 +276,7 @@ class _BankReader:
         node = q["answer"][1]
         at = f"{where}.answer"
         if qtype is QuestionType.TRUE_FALSE:
-            if isinstance(node, yaml.ScalarNode) and node.tag == _BOOL:
+            if isinstance(node, yaml.ScalarNode) and node.tag == BOOL_TAG:
                 return (0,) if node.value.lower() in ("true", "yes", "on") else (1,)
             f.problem(node, "a true_false answer is true or false", at)
             return None

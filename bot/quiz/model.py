@@ -1,8 +1,8 @@
 """Typed records of the quiz banks (format: docs/QUIZ_BANKS.md).
 
-Every record checks its own invariants on construction and raises :class:`bot.knowledge.model.RecordError`
-listing everything wrong, so no invalid question can exist, whoever builds it. Standard library plus the knowledge
-base's records: no database, Telegram or Rasa imports.
+Every record checks its own invariants on construction and raises :class:`bot.records.RecordError` listing
+everything wrong, so no invalid question can exist, whoever builds it. Standard library plus the shared records
+(``bot.records``): no database, Telegram or Rasa imports.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from functools import cached_property
 
-from bot.knowledge.model import LANGS, RecordError, Source, id_problem
+from bot.records import LANGS, RecordError, Source, id_problem
 from bot.shared.labels import SCAM_TYPES, ScamType
 
 # Telegram quiz-poll limits, enforced now so that every question can be sent as a poll.

@@ -1,11 +1,16 @@
-"""Settings of the Telegram front end, from the environment and the command line, checked at once."""
+"""Settings of the Telegram front end, from the app's settings (``bot.settings``) and the command line, checked at
+once."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from pydantic import SecretStr
+
+from bot.settings import Settings
+from bot.settings import settings as current_settings
 
 TOKEN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{30,50}$")
 
@@ -24,15 +29,16 @@ class TelegramConfig:
     port: int = 8443
 
     @classmethod
-    def from_env(cls, webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
-                 environ: dict[str, str] | None = None) -> TelegramConfig:
-        env = os.environ if environ is None else environ
-        token = (env.get("TELEGRAM_BOT_TOKEN") or "").strip()
+    def from_settings(cls, webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
+                      settings: Settings | None = None) -> TelegramConfig:
+        """The configuration from ``settings`` (default: the app's) and the command line's options."""
+        s = settings if settings is not None else current_settings()
+        token = _reveal(s.telegram_bot_token)
         if not token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export it")
         if not TOKEN.fullmatch(token):
             raise ConfigError("TELEGRAM_BOT_TOKEN is malformed: expected <digits>:<35 letters, digits, - or _>")
-        base = (env.get("TELEGRAM_API_BASE_URL") or "").strip() or None
+        base = (s.telegram_api_base_url or "").strip() or None
         if base is not None:
             parts = urlsplit(base)
             if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -45,7 +51,7 @@ class TelegramConfig:
             parts = urlsplit(webhook_url)
             if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost"):
                 raise ConfigError(f"--webhook-url must be https (Telegram's rule): {webhook_url!r}")
-            secret = (env.get("TELEGRAM_WEBHOOK_SECRET") or "").strip() or _secret(token)
+            secret = _reveal(s.telegram_webhook_secret) or _secret(token)
             if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
                 raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)")
         return cls(token, base, webhook_url, secret, listen, port)
@@ -53,6 +59,10 @@ class TelegramConfig:
     @property
     def file_base_url(self) -> str | None:
         return self.base_url[: -len("/bot")] + "/file/bot" if self.base_url else None
+
+
+def _reveal(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
 
 
 def _secret(token: str) -> str:

@@ -28,11 +28,12 @@ from bot.knowledge import (
     load_knowledge,
 )
 from bot.knowledge.__main__ import main
+from bot.settings import ROOT
 from bot.shared.labels import SCAM_TYPES, ScamType
 from bot.shared.lang import Lang
 from bot.shared.privacy import mask
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = ROOT
 
 
 # --------------------------------------------------------------------------------------------------------------
