@@ -23,8 +23,9 @@
 - **One fallback rule**: a language other than ``zh`` or ``en`` gets :data:`DEFAULT_LANG` (Chinese, the language
   most of the people this project is for read best). A missing key or a missing placeholder value is a bug and
   raises; the catalog's tests make sure no key, language or placeholder is missing.
-- The files are read once, checked as they are read (both languages, the same placeholders in both, plural forms
-  complete); every problem is reported at once with its file and line.
+- The files are read once by the project's one YAML reader (:mod:`bot.records`), checked as they are read (both
+  languages, the same placeholders in both, plural forms complete); every problem is reported at once with its file
+  and line.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from typing import Union
 
 import yaml
 
+from bot.records import InvalidFiles, Problem, YamlFile, at, line_of
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 CATALOG_DIR = Path(__file__).resolve().parent
@@ -47,8 +50,8 @@ PLURAL_FORMS = {"zh": ("other",), "en": ("one", "other")}
 Template = Union[str, Mapping[str, str]]
 
 
-class CatalogError(ValueError):
-    """The catalog files are wrong; the message lists every problem with its file and line."""
+class CatalogError(InvalidFiles):
+    """The catalog files are wrong; ``problems`` lists every problem with its file and line."""
 
 
 @dataclass(frozen=True)
@@ -97,62 +100,45 @@ def placeholders(template: Template) -> set[str]:
 
 @cache
 def catalog(directory: Path = CATALOG_DIR) -> dict[str, Entry]:
-    """Every entry of the catalog, by key; :class:`CatalogError` lists every problem at once."""
+    """Every entry of the catalog, by key; :class:`CatalogError` lists every problem at once, with file and line."""
     entries: dict[str, Entry] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for path in sorted(directory.glob("*.yml")):
-        _read(path, entries, problems)
+        _read(YamlFile(path, problems), path.stem, entries)
     if problems:
-        raise CatalogError("\n".join(problems))
+        raise CatalogError(problems)
     return entries
 
 
-def _read(path: Path, entries: dict[str, Entry], problems: list[str]) -> None:
-    try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        problems.append(f"{path.name}: not valid YAML: {error}".replace("\n", " "))
-        return
-    if node is None:
-        return
+def _read(file: YamlFile, area: str, entries: dict[str, Entry]) -> None:
+    node = file.compose()
+    pairs = file.mapping(node, "") if node is not None else None
+    for name, (key_node, value_node) in (pairs or {}).items():
+        key, where = f"{area}.{name}", f"{file.name}:{line_of(key_node)}"
+        fields = file.fields(value_node, name, required=LANGS)
+        if fields is None or set(fields) != set(LANGS):
+            continue
+        texts = {lang: _template(file, value_node, lang, at(name, lang)) for lang, (_, value_node) in fields.items()}
+        if any(text is None for text in texts.values()):
+            continue
+        try:
+            found = {lang: placeholders(text) - {"count"} for lang, text in texts.items() if text is not None}
+        except ValueError as error:
+            file.problem(key_node, f"bad placeholder: {error}", name)
+            continue
+        if len({frozenset(names) for names in found.values()}) > 1:  # count may be left out of a language's words
+            differ = "; ".join(f"{lang} {sorted(names)}" for lang, names in found.items())
+            file.problem(key_node, f"placeholders differ: {differ}", name)
+            continue
+        entries[key] = Entry(key, {lang: text for lang, text in texts.items() if text is not None}, where)
+
+
+def _template(file: YamlFile, node: yaml.Node, lang: str, where: str) -> Template | None:
+    """A text, or in a language with plural forms a mapping of every plural category to a text."""
     if not isinstance(node, yaml.MappingNode):
-        problems.append(f"{path.name}:{node.start_mark.line + 1}: expected key: {{zh: ..., en: ...}} entries")
-        return
-    for key_node, value_node in node.value:
-        name = key_node.value
-        where = f"{path.name}:{key_node.start_mark.line + 1}"
-        key = f"{path.stem}.{name}"
-        if key in entries:
-            problems.append(f"{where}: {name!r} is defined twice (first at {entries[key].where})")
-            continue
-        value = yaml.safe_load(yaml.serialize(value_node))
-        entry_problems = _check(value)
-        if entry_problems:
-            problems += [f"{where}: {name}: {p}" for p in entry_problems]
-            continue
-        entries[key] = Entry(key, value, where)
-
-
-def _check(value: object) -> list[str]:
-    if not isinstance(value, dict) or set(value) != set(LANGS):
-        return [f"needs exactly the languages {', '.join(LANGS)}"]
-    problems: list[str] = []
-    for lang, text in value.items():
-        if isinstance(text, dict):
-            if set(text) != set(PLURAL_FORMS[lang]):
-                problems.append(f"{lang}: plural forms must be {', '.join(PLURAL_FORMS[lang])}")
-            elif any(not isinstance(form, str) or not form for form in text.values()):
-                problems.append(f"{lang}: every plural form must be a non-empty text")
-        elif not isinstance(text, str) or not text:
-            problems.append(f"{lang}: must be a non-empty text")
-    if problems:
-        return problems
-    try:
-        names = {lang: placeholders(text) for lang, text in value.items()}
-    except ValueError as error:
-        return [f"bad placeholder: {error}"]
-    for found in names.values():
-        found.discard("count")  # always passed with a plural text; a language may leave it out of its words
-    if len({frozenset(n) for n in names.values()}) > 1:
-        return ["placeholders differ: " + "; ".join(f"{lang} {sorted(n)}" for lang, n in names.items())]
-    return []
+        return file.string(node, where)
+    forms = file.fields(node, where, required=PLURAL_FORMS[lang])
+    if forms is None or set(forms) != set(PLURAL_FORMS[lang]):
+        return None
+    texts = {form: file.string(value, at(where, form)) for form, (_, value) in forms.items()}
+    return {form: text for form, text in texts.items() if text is not None} if all(texts.values()) else None

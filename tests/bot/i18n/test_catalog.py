@@ -57,11 +57,13 @@ def test_every_problem_with_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as raised:
         catalog(tmp_path)
     message = str(raised.value)
-    assert "a.yml:2: no_en" in message
-    assert "a.yml:3: mismatch: placeholders differ" in message
-    assert "a.yml:4: bad_plural: en: plural forms must be one, other" in message
-    assert "a.yml:5: 'ok' is defined twice (first at a.yml:1)" in message
-    assert "b.yml:1:" in message and "c.yml: not valid YAML" in message
+    assert "a.yml:2: no_en: missing required key 'en'" in message
+    assert "a.yml:3: mismatch: placeholders differ: zh ['a']; en ['b']" in message
+    assert "a.yml:4: bad_plural.en: missing required key 'other'" in message
+    assert "a.yml:5: duplicate key 'ok'" in message
+    assert "b.yml:1: expected a mapping, found a list" in message
+    assert "c.yml:2: YAML syntax error" in message
+    assert len(raised.value.problems) == 6
 
 
 def test_placeholders_of_plural_forms() -> None:
