@@ -10,6 +10,7 @@ environment's editable install, these helpers from the script's own folder (Pyth
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -21,8 +22,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from bot.settings import ROOT
 
@@ -303,12 +305,20 @@ def wait_quiet(max_wait: float = 300.0, busy_below: float = 0.5, echo: Callable[
         calm = calm + 1 if busy < busy_below else 0
         waited = round(time.monotonic() - started, 1)
         if calm >= 2:
-            return {"waited_s": waited, "cpu_busy_before": round(busy, 2), "quiet": True,
-                    "other_stack_processes": foreign_stack_processes()}
+            return {
+                "waited_s": waited,
+                "cpu_busy_before": round(busy, 2),
+                "quiet": True,
+                "other_stack_processes": foreign_stack_processes(),
+            }
         if time.monotonic() - started > max_wait:
             echo(f"(machine still busy after {max_wait:.0f} s: cpu {busy:.0%}; measuring anyway)")
-            return {"waited_s": waited, "cpu_busy_before": round(busy, 2), "quiet": False,
-                    "other_stack_processes": foreign_stack_processes()}
+            return {
+                "waited_s": waited,
+                "cpu_busy_before": round(busy, 2),
+                "quiet": False,
+                "other_stack_processes": foreign_stack_processes(),
+            }
         if not warned and busy >= busy_below:
             echo(f"(waiting for a quiet machine: cpu {busy:.0%})")
             warned = True
@@ -412,14 +422,15 @@ def stop_stack(stack: Any) -> dict[str, Any]:
     stack.stop()
     stop_s = time.monotonic() - t
     time.sleep(0.5)
-    left = [pid for pid, (ticks, _) in tree.items()
-            if ticks is not None and start_ticks(pid) == ticks and state(pid) not in (None, "Z")]
+    left = [
+        pid
+        for pid, (ticks, _) in tree.items()
+        if ticks is not None and start_ticks(pid) == ticks and state(pid) not in (None, "Z")
+    ]
     report = {"stop_s": round(stop_s, 2), "processes": len(tree), "left_running": [f"{p}: {tree[p][1]}" for p in left]}
     for pid in left:
-        try:
+        with contextlib.suppress(OSError):
             os.kill(pid, 15)
-        except OSError:
-            pass
     return report
 
 
@@ -539,7 +550,7 @@ class ChatProcess:
                     self.pos = i + len(needle)
                     return time.monotonic() - self.t0, chunk
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or self.proc.poll() is not None and not self._threads[0].is_alive():
+                if remaining <= 0 or (self.proc.poll() is not None and not self._threads[0].is_alive()):
                     raise TimeoutError(
                         f"{needle!r} did not appear within {timeout:.0f} s (exit code {self.proc.poll()}).\n"
                         f"stdout tail: {text[-500:]!r}\nstderr tail: {self._err.decode(errors='replace')[-1500:]}"
@@ -574,20 +585,21 @@ class ChatProcess:
             if ticks is not None and start_ticks(pid) == ticks and state(pid) not in (None, "Z"):
                 leftover.append(f"{pid}: {argv}")
         for entry in leftover:  # we started them: end them, by pid
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(int(entry.split(":")[0]), 15)
-            except OSError:
-                pass
-        return {"exit_code": code, "exit_s": round(exit_s, 2), "children_seen": len(tree), "left_running": leftover,
-                "said_bye": "Bye" in self.stdout}
+        return {
+            "exit_code": code,
+            "exit_s": round(exit_s, 2),
+            "children_seen": len(tree),
+            "left_running": leftover,
+            "said_bye": "Bye" in self.stdout,
+        }
 
     def kill_tree(self) -> None:
         """Last resort (after a failure): end the CLI and the processes it started, by pid."""
         for pid in descendants(self.proc.pid):
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, 9)
-            except OSError:
-                pass
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
@@ -683,8 +695,17 @@ def message_mix(n: int, seed: int = 20240601, cli: bool = False) -> list[dict[st
             continuing = False
         else:
             continuing = True
-        out.append({"text": text, "sender": sender, "continuing": continuing, "kind": kind, "intent": intent,
-                    "script": script_of(text), "chars": len(text)})
+        out.append(
+            {
+                "text": text,
+                "sender": sender,
+                "continuing": continuing,
+                "kind": kind,
+                "intent": intent,
+                "script": script_of(text),
+                "chars": len(text),
+            }
+        )
 
     next_bad, bad_no = 40, 0
     while len(out) < n:
@@ -697,7 +718,7 @@ def message_mix(n: int, seed: int = 20240601, cli: bool = False) -> list[dict[st
         intent = example.intent
         if intent.startswith("experience_"):
             kind = "experience"
-        elif intent.startswith("question_") or intent.startswith("ask_") or intent == "start_quiz":
+        elif intent.startswith(("question_", "ask_")) or intent == "start_quiz":
             kind = "question"
         else:
             kind = "conversation"

@@ -37,8 +37,8 @@ def main() -> None:
     stage("import rasa entry point (rasa.__main__)", lambda: __import__("rasa.__main__"))
 
     def import_server():
-        import rasa.core.agent  # noqa: F401
-        import rasa.core.run  # noqa: F401
+        import rasa.core.agent
+        import rasa.core.run
         import rasa.server  # noqa: F401
 
     stage("import server modules (rasa.core.run, rasa.server)", import_server)
@@ -50,7 +50,9 @@ def main() -> None:
 
     loop = asyncio.new_event_loop()
     endpoints = AvailableEndpoints.read_endpoints(endpoints_file)
-    agent = stage("load model (load_agent)", lambda: loop.run_until_complete(load_agent(model_path=model, endpoints=endpoints)))
+    agent = stage(
+        "load model (load_agent)", lambda: loop.run_until_complete(load_agent(model_path=model, endpoints=endpoints))
+    )
     stage("first parse", lambda: loop.run_until_complete(agent.parse_message("hi")))
     stage("second parse", lambda: loop.run_until_complete(agent.parse_message("有人说我涉嫌洗钱")))
     result = {

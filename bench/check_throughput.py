@@ -28,7 +28,12 @@ def main() -> int:
     started = time.monotonic()
     proc = subprocess.Popen(
         [str(ANTIFRAUD), "check", "--jsonl"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=child_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env=child_env(),
     )
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write("\n".join(messages) + "\n")
@@ -39,7 +44,7 @@ def main() -> int:
         stamps.append(time.monotonic() - started)
         results.append(json.loads(line))
     proc.wait()
-    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     per_message = statistics.median(gaps) if gaps else 0.0
     after_load = stamps[-1] - stamps[0] + per_message
     figures = {
@@ -57,7 +62,9 @@ def main() -> int:
     out = RESULTS / "check_throughput.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(figures, indent=1))
-    print(f"antifraud check --jsonl, {figures['messages']} messages ({figures['errors']} errors, exit {proc.returncode})")
+    print(
+        f"antifraud check --jsonl, {figures['messages']} messages ({figures['errors']} errors, exit {proc.returncode})"
+    )
     print(f"  start-up (servers + model load): {figures['load_s']:.1f} s")
     print(f"  200 messages after load:         {figures['after_load_s']:.1f} s  (target < {TARGET_S:.0f} s)")
     print(f"  per message (median):            {figures['per_message_median_ms']:.0f} ms")

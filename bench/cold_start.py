@@ -47,9 +47,9 @@ def cli_run() -> dict:
             t_greeting, _ = chat.wait_for(c.BOT, 240)
         except TimeoutError:
             if chat.proc.poll() is not None:  # the CLI gave up starting: a failed start
-                raise StartFailed(c.start_failure_reason(chat.stderr))
+                raise StartFailed(c.start_failure_reason(chat.stderr)) from None
             raise
-        t_prompt, greeting = chat.wait_for(c.PROMPT, 60)
+        t_prompt, _ = chat.wait_for(c.PROMPT, 60)
         t_typed = chat.type("hi")
         t_answer, _ = chat.wait_for(c.BOT, 120)
         t_answer_done, answer = chat.wait_for(c.PROMPT, 60)
@@ -71,7 +71,9 @@ def cli_run() -> dict:
     }
     return {
         "first_answer_s": round(t_answer, 3),
-        "events_s": {k: round(v, 3) for k, v in sorted(events.items(), key=lambda kv: kv[1] if kv[1] is not None else -1)},
+        "events_s": {
+            k: round(v, 3) for k, v in sorted(events.items(), key=lambda kv: kv[1] if kv[1] is not None else -1)
+        },
         "first_answer_latency_s": round(t_answer - t_typed, 3),
         "answer": answer.replace(c.PROMPT, "").strip()[:120],
         "stderr_status": [f"{t:.2f}s {line}" for t, line in status][:6],
@@ -133,7 +135,11 @@ def components(reps: int) -> dict:
     probes = {
         "app python startup (-c pass)": [app_py, "-c", "pass"],
         "CLI imports (import bot.cli)": [app_py, "-c", "import bot.cli"],
-        "action server imports (rasa_sdk + bot.actions, loads KB)": [app_py, "-c", "import rasa_sdk.__main__, bot.actions"],
+        "action server imports (rasa_sdk + bot.actions, loads KB)": [
+            app_py,
+            "-c",
+            "import rasa_sdk.__main__, bot.actions",
+        ],
         "rasa python startup (-c pass)": [rasa_py, "-c", "pass"],
         "import tensorflow (alone)": [rasa_py, "-c", "import tensorflow"],
         "rasa --version": [str(runtime.rasa_bin()), "--version"],
@@ -189,18 +195,20 @@ def main() -> int:
     failed_starts += [f"start_stack: {f}" for r in in_process for f in r["failed_starts"]]
 
     median = statistics.median(r["first_answer_s"] for r in runs)
-    event_names = [k for k in runs[0]["events_s"]]
+    event_names = list(runs[0]["events_s"])
     event_medians = {
         k: round(statistics.median(r["events_s"][k] for r in runs if r["events_s"].get(k) is not None), 3)
         for k in event_names
         if any(r["events_s"].get(k) is not None for r in runs)
     }
 
-    print("\nCold start: `antifraud chat` launched -> first answer to \"hi\" typed after the greeting")
+    print('\nCold start: `antifraud chat` launched -> first answer to "hi" typed after the greeting')
     for i, r in enumerate(runs, 1):
         q = r["quit"]
-        print(f"  run {i}: {r['first_answer_s']:6.2f} s   (/quit: exit code {q['exit_code']} after {q['exit_s']:.2f} s, "
-              f"{q['children_seen']} child processes seen, left running: {len(q['left_running'])})")
+        print(
+            f"  run {i}: {r['first_answer_s']:6.2f} s   (/quit: exit code {q['exit_code']} after {q['exit_s']:.2f} s, "
+            f"{q['children_seen']} child processes seen, left running: {len(q['left_running'])})"
+        )
     if failed_starts:
         print(f"  FAILED starts (retried; not in the figures): {len(failed_starts)}: {failed_starts}")
     print(f"  median {median:.2f} s   target <= {TARGET_S:g} s: {c.verdict(median, TARGET_S, 's')}")
@@ -213,17 +221,20 @@ def main() -> int:
         "rasa_ready": "Rasa server answers / (model loaded)",
         "greeting_shown": "greeting shown (/greet answered)",
         "prompt_shown": "prompt shown",
-        "hi_typed": "\"hi\" typed",
-        "answer_shown": "answer to \"hi\" shown",
+        "hi_typed": '"hi" typed',
+        "answer_shown": 'answer to "hi" shown',
         "answer_done": "next prompt shown",
     }
     for k, v in sorted(event_medians.items(), key=lambda kv: kv[1]):
         print(f"    {v:7.2f}  {labels.get(k, k)}")
     print("  runtime.start_stack() in this process, then sends (median):")
     for key in ("start_stack_s", "send_greet_s", "send_first_text_s", "send_second_text_s", "stop_s"):
-        print(f"    {key:<20} {statistics.median(r[key] for r in in_process):7.3f} s   runs: {[r[key] for r in in_process]}")
-    ip_events = {k: round(statistics.median(r["events_s"][k] for r in in_process if k in r["events_s"]), 3)
-                 for k in in_process[0]["events_s"]}
+        values = [r[key] for r in in_process]
+        print(f"    {key:<20} {statistics.median(values):7.3f} s   runs: {values}")
+    ip_events = {
+        k: round(statistics.median(r["events_s"][k] for r in in_process if k in r["events_s"]), 3)
+        for k in in_process[0]["events_s"]
+    }
     print(f"    readiness during start_stack (median s): {ip_events}")
     if comps:
         print("  components, each in a fresh interpreter (median of runs):")
@@ -231,27 +242,34 @@ def main() -> int:
             if "median_s" in v and isinstance(v["median_s"], float):
                 print(f"    {v['median_s']:7.3f} s  {name}")
         probe = comps["rasa run stages (probe)"]
-        print(f"    rasa run stages in one process (probe wall {probe['wall_median_s']:.3f} s; TensorFlow first imported by "
-              f"\"{probe['tensorflow_first_imported_by']}\"):")
+        print(
+            f"    rasa run stages in one process (probe wall {probe['wall_median_s']:.3f} s; "
+            f'TensorFlow first imported by "{probe["tensorflow_first_imported_by"]}"):'
+        )
         for stage, v in probe["median_s"].items():
             print(f"      {v:7.3f} s  {stage}")
     cpu_report = cpu.report()
-    print(f"  machine CPU busy during the benchmark {cpu_report['machine_busy']:.0%} (this benchmark "
-          f"{cpu_report['own_cpu_s']:.0f} CPU-s, other processes {cpu_report['others_cpu_s']:.0f} CPU-s)")
+    print(
+        f"  machine CPU busy during the benchmark {cpu_report['machine_busy']:.0%} (this benchmark "
+        f"{cpu_report['own_cpu_s']:.0f} CPU-s, other processes {cpu_report['others_cpu_s']:.0f} CPU-s)"
+    )
 
-    path = c.write_results("cold_start", {
-        "target_s": TARGET_S,
-        "median_first_answer_s": median,
-        "pass": median <= TARGET_S,
-        "runs_first_answer_s": [r["first_answer_s"] for r in runs],
-        "failed_starts": failed_starts,
-        "timeline_median_s": event_medians,
-        "cli_runs": runs,
-        "in_process_start_stack": in_process,
-        "components": comps,
-        "cpu_during_run": cpu_report,
-        "quiet_check": quiet,
-    })
+    path = c.write_results(
+        "cold_start",
+        {
+            "target_s": TARGET_S,
+            "median_first_answer_s": median,
+            "pass": median <= TARGET_S,
+            "runs_first_answer_s": [r["first_answer_s"] for r in runs],
+            "failed_starts": failed_starts,
+            "timeline_median_s": event_medians,
+            "cli_runs": runs,
+            "in_process_start_stack": in_process,
+            "components": comps,
+            "cpu_during_run": cpu_report,
+            "quiet_check": quiet,
+        },
+    )
     print(f"  -> {path.relative_to(c.ROOT)}")
     left = [r["quit"]["left_running"] for r in runs if r["quit"]["left_running"]]
     left += [r["left_running_after_stop"] for r in in_process if r["left_running_after_stop"]]

@@ -25,8 +25,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=500, help="messages measured (default 500)")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up messages, not counted (default 10)")
-    parser.add_argument("--tracker", choices=("memory", "sqlite"), default="memory",
-                        help="Rasa tracker store: memory (start_stack's default) or a SQLite file as `antifraud chat` uses")
+    parser.add_argument(
+        "--tracker",
+        choices=("memory", "sqlite"),
+        default="memory",
+        help="Rasa tracker store: memory (start_stack's default) or a SQLite file as `antifraud chat` uses",
+    )
     parser.add_argument("--no-wait", action="store_true", help="do not wait for a quiet machine first")
     args = parser.parse_args()
 
@@ -87,9 +91,11 @@ def main() -> int:
     print(f"  n    {overall['n']}   (errors: {len(errors)}, messages with no reply: {len(no_reply)})")
     for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "mean_ms"):
         print(f"  {key[:-3]:<5}{overall[key]:>8.1f} ms")
-    print(f"  throughput {len(rows) / wall:.1f} msg/s sequential; machine CPU busy {cpu_report['machine_busy']:.0%}"
-          f" (this benchmark and its servers {cpu_report['own_cpu_s']:.1f} CPU-s, other processes "
-          f"{cpu_report['others_cpu_s']:.1f} CPU-s)")
+    print(
+        f"  throughput {len(rows) / wall:.1f} msg/s sequential; machine CPU busy {cpu_report['machine_busy']:.0%}"
+        f" (this benchmark and its servers {cpu_report['own_cpu_s']:.1f} CPU-s, other processes "
+        f"{cpu_report['others_cpu_s']:.1f} CPU-s)"
+    )
     if start_failures:
         print(f"  NOTE: the stack failed to start {len(start_failures)} time(s) before it started: {start_failures}")
     print(f"  stack stopped in {stopped['stop_s']:.2f} s; processes left running: {stopped['left_running'] or 'none'}")
@@ -97,7 +103,10 @@ def main() -> int:
     for name, groups in breakdown.items():
         print(f"  {name}:")
         for label, s in groups.items():
-            print(f"    {label:<20} n={s['n']:<4} p50 {s['p50_ms']:>7.1f}  p95 {s['p95_ms']:>7.1f}  max {s['max_ms']:>7.1f} ms")
+            print(
+                f"    {label:<20} n={s['n']:<4} p50 {s['p50_ms']:>7.1f}  p95 {s['p95_ms']:>7.1f}"
+                f"  max {s['max_ms']:>7.1f} ms"
+            )
     print("  slowest:")
     for r in slowest:
         print(f"    {r['seconds'] * 1000:7.1f} ms  {r['kind']:<12} {r['chars']:>6} chars  {r['text'][:50]!r}")
@@ -118,8 +127,10 @@ def main() -> int:
             "failed_starts": start_failures,
             "quiet_check": quiet,
             **breakdown,
-            "slowest": [{"ms": round(r["seconds"] * 1000, 1), "kind": r["kind"], "chars": r["chars"],
-                         "text": r["text"][:80]} for r in slowest],
+            "slowest": [
+                {"ms": round(r["seconds"] * 1000, 1), "kind": r["kind"], "chars": r["chars"], "text": r["text"][:80]}
+                for r in slowest
+            ],
         },
     )
     print(f"  -> {path.relative_to(c.ROOT)}")

@@ -26,18 +26,20 @@ def snapshot(cli_pid: int) -> list[dict]:
         if not status:
             continue
         argv = c.cmdline(pid)
-        rows.append({
-            "pid": pid,
-            "ppid": int(status.get("PPid", "0")),
-            "role": c.role(argv) if pid != cli_pid else "cli",
-            "name": status.get("Name"),
-            "vm_hwm_mb": c.status_mb(status, "VmHWM"),
-            "vm_rss_mb": c.status_mb(status, "VmRSS"),
-            "pss_mb": c.pss_mb(pid),
-            "threads": int(status.get("Threads", "0")),
-            "cmd": c.redact(argv)[:160],
-            "port": c.port_of(argv),
-        })
+        rows.append(
+            {
+                "pid": pid,
+                "ppid": int(status.get("PPid", "0")),
+                "role": c.role(argv) if pid != cli_pid else "cli",
+                "name": status.get("Name"),
+                "vm_hwm_mb": c.status_mb(status, "VmHWM"),
+                "vm_rss_mb": c.status_mb(status, "VmRSS"),
+                "pss_mb": c.pss_mb(pid),
+                "threads": int(status.get("Threads", "0")),
+                "cmd": c.redact(argv)[:160],
+                "port": c.port_of(argv),
+            }
+        )
     # Children are named after the server that started them and what they are: multiprocessing's resource
     # tracker, or a spawned process that does / does not hold the server's listening socket (sanic's worker
     # manager spawns the worker that serves HTTP, and a multiprocessing Manager process for shared worker state).
@@ -99,42 +101,56 @@ def main() -> int:
     def total(rows: list[dict], key: str) -> float:
         return round(sum(r[key] or 0 for r in rows), 1)
 
-    print(f"Peak memory (VmHWM) after {len(messages)} messages through `antifraud chat` "
-          f"({typing_s:.1f} s, {no_answer} without an answer)")
+    print(
+        f"Peak memory (VmHWM) after {len(messages)} messages through `antifraud chat` "
+        f"({typing_s:.1f} s, {no_answer} without an answer)"
+    )
     print(f"  {'process':<40} {'pid':>7} {'VmHWM MB':>9} {'VmRSS MB':>9} {'Pss MB':>7} {'HWM at start':>13}  command")
     start_by_pid = {r["pid"]: r for r in after_start}
     for r in after:
         before = start_by_pid.get(r["pid"], {}).get("vm_hwm_mb")
         before_s = f"{before:.1f}" if before is not None else "-"
-        print(f"  {r['role']:<40} {r['pid']:>7} {r['vm_hwm_mb']:>9.1f} {r['vm_rss_mb']:>9.1f} {r['pss_mb'] or 0:>7.1f} {before_s:>13}  {r['cmd'][:60]}")
-    print(f"  {'sum of peaks':<40} {'':>7} {total(after, 'vm_hwm_mb'):>9.1f} {total(after, 'vm_rss_mb'):>9.1f}"
-          f" {total(after, 'pss_mb'):>7.1f} {total(after_start, 'vm_hwm_mb'):>13.1f}")
-    print("  (VmHWM/VmRSS count shared pages in every process that maps them, so their sums overstate the total;"
-          " the Pss sum is the current total.)")
+        print(
+            f"  {r['role']:<40} {r['pid']:>7} {r['vm_hwm_mb']:>9.1f} {r['vm_rss_mb']:>9.1f}"
+            f" {r['pss_mb'] or 0:>7.1f} {before_s:>13}  {r['cmd'][:60]}"
+        )
+    print(
+        f"  {'sum of peaks':<40} {'':>7} {total(after, 'vm_hwm_mb'):>9.1f} {total(after, 'vm_rss_mb'):>9.1f}"
+        f" {total(after, 'pss_mb'):>7.1f} {total(after_start, 'vm_hwm_mb'):>13.1f}"
+    )
+    print(
+        "  (VmHWM/VmRSS count shared pages in every process that maps them, so their sums overstate the total;"
+        " the Pss sum is the current total.)"
+    )
     if failed_starts:
         print(f"  NOTE: `antifraud chat` failed to start {len(failed_starts)} time(s) first: {failed_starts}")
-    print(f"  /quit: exit code {quit_info['exit_code']} after {quit_info['exit_s']:.2f} s, "
-          f"left running: {quit_info['left_running'] or 'none'}")
+    print(
+        f"  /quit: exit code {quit_info['exit_code']} after {quit_info['exit_s']:.2f} s, "
+        f"left running: {quit_info['left_running'] or 'none'}"
+    )
 
     groups: dict[str, float] = {}
     for r in after:
         top = r["role"].split(":")[0]
         groups[top] = round(groups.get(top, 0.0) + (r["vm_hwm_mb"] or 0), 1)
-    path = c.write_results("memory", {
-        "messages": len(messages),
-        "no_answer": no_answer,
-        "typing_s": round(typing_s, 2),
-        "processes_after_messages": after,
-        "processes_after_start": after_start,
-        "peak_mb_by_component": groups,
-        "sum_vm_hwm_mb": total(after, "vm_hwm_mb"),
-        "sum_vm_rss_mb": total(after, "vm_rss_mb"),
-        "sum_pss_mb": total(after, "pss_mb"),
-        "quit": quit_info,
-        "failed_starts": failed_starts,
-        "quiet_check": quiet,
-        "cpu_during_run": cpu.report(),
-    })
+    path = c.write_results(
+        "memory",
+        {
+            "messages": len(messages),
+            "no_answer": no_answer,
+            "typing_s": round(typing_s, 2),
+            "processes_after_messages": after,
+            "processes_after_start": after_start,
+            "peak_mb_by_component": groups,
+            "sum_vm_hwm_mb": total(after, "vm_hwm_mb"),
+            "sum_vm_rss_mb": total(after, "vm_rss_mb"),
+            "sum_pss_mb": total(after, "pss_mb"),
+            "quit": quit_info,
+            "failed_starts": failed_starts,
+            "quiet_check": quiet,
+            "cpu_during_run": cpu.report(),
+        },
+    )
     print(f"  -> {path.relative_to(c.ROOT)}")
     return 1 if quit_info["left_running"] else 0
 

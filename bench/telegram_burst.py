@@ -51,8 +51,10 @@ def main() -> int:
             with db.read() as s:
                 poll_id = s.scalar(select(TelegramPoll.poll_id))
             time.sleep(0.02)
-        burst = [poll_answer_update(standin.next_update_id(), poll_id, user(10_000 + i, "zh"), [i % 2])
-                 for i in range(args.answers)]
+        burst = [
+            poll_answer_update(standin.next_update_id(), poll_id, user(10_000 + i, "zh"), [i % 2])
+            for i in range(args.answers)
+        ]
         started = time.perf_counter()
         standin.push(*burst)
         stored = 0
@@ -64,10 +66,20 @@ def main() -> int:
             time.sleep(0.01)
         elapsed = time.perf_counter() - started
         bot.stop()
-    print(f"{stored} of {args.answers} poll answers recorded in {elapsed:.2f} s "
-          f"({elapsed / max(stored, 1) * 1000:.2f} ms each)  {verdict(elapsed, TARGET_S, 's')}")
-    out = write_results("telegram_burst", {"answers": args.answers, "recorded": stored, "seconds": round(elapsed, 3),
-                                           "target_s": TARGET_S, "database": args.backend})
+    print(
+        f"{stored} of {args.answers} poll answers recorded in {elapsed:.2f} s "
+        f"({elapsed / max(stored, 1) * 1000:.2f} ms each)  {verdict(elapsed, TARGET_S, 's')}"
+    )
+    out = write_results(
+        "telegram_burst",
+        {
+            "answers": args.answers,
+            "recorded": stored,
+            "seconds": round(elapsed, 3),
+            "target_s": TARGET_S,
+            "database": args.backend,
+        },
+    )
     print(f"results: {out}")
     return 0 if stored == args.answers and elapsed <= TARGET_S else 1
 

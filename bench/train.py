@@ -41,7 +41,8 @@ def main() -> int:
     t = time.monotonic()
     again = runtime.train(echo=second_lines.append)
     second_s = time.monotonic() - t
-    retrained = again != model or again.stat().st_mtime_ns != mtime or not any("up to date" in l for l in second_lines)
+    said_up_to_date = any("up to date" in line for line in second_lines)
+    retrained = again != model or again.stat().st_mtime_ns != mtime or not said_up_to_date
     fingerprint_after = runtime.fingerprint()
 
     # Per-component durations from Rasa's "Starting to train component X" / "Finished training component X" lines
@@ -59,36 +60,49 @@ def main() -> int:
     first_line_s = lines[1][0] if len(lines) > 1 else None  # lines[0] is our own "Training ..." message
 
     print("Training time")
-    print(f"  full training (train(force=True)) {full_s:8.1f} s   target <= {TARGET_S:g} s: {c.verdict(full_s, TARGET_S, 's')}")
-    print(f"  second train(), no data change    {second_s * 1000:8.1f} ms  retrained: {'YES (wrong)' if retrained else 'no'}"
-          f"  ({second_lines[-1] if second_lines else ''})")
-    print(f"  model {model.relative_to(c.ROOT)} ({size_mb:.2f} MB); CPU busy (whole machine) during training "
-          f"{cpu_report['machine_busy']:.0%}: training {cpu_report['own_cpu_s']:.0f} CPU-s, other processes "
-          f"{cpu_report['others_cpu_s']:.0f} CPU-s")
+    print(
+        f"  full training (train(force=True)) {full_s:8.1f} s   target <= {TARGET_S:g} s:"
+        f" {c.verdict(full_s, TARGET_S, 's')}"
+    )
+    print(
+        f"  second train(), no data change    {second_s * 1000:8.1f} ms"
+        f"  retrained: {'YES (wrong)' if retrained else 'no'}"
+        f"  ({second_lines[-1] if second_lines else ''})"
+    )
+    print(
+        f"  model {model.relative_to(c.ROOT)} ({size_mb:.2f} MB); CPU busy (whole machine) during training "
+        f"{cpu_report['machine_busy']:.0%}: training {cpu_report['own_cpu_s']:.0f} CPU-s, other processes "
+        f"{cpu_report['others_cpu_s']:.0f} CPU-s"
+    )
     if first_line_s is not None:
         print(f"  first component started after {first_line_s:.1f} s (rasa start-up, data loading, validation)")
     for name, secs in sorted(components.items(), key=lambda kv: -kv[1]):
         print(f"    {secs:8.2f} s  {name}")
     if fingerprint_before != fingerprint_after:
-        print("  NOTE: the training inputs changed during the benchmark (someone edited them); the second call's "
-              "result is not meaningful.")
+        print(
+            "  NOTE: the training inputs changed during the benchmark (someone edited them); the second call's "
+            "result is not meaningful."
+        )
 
-    path = c.write_results("train", {
-        "target_s": TARGET_S,
-        "full_train_s": round(full_s, 2),
-        "pass": full_s <= TARGET_S,
-        "second_train_s": round(second_s, 4),
-        "second_retrained": retrained,
-        "second_output": second_lines,
-        "model": str(model.relative_to(c.ROOT)),
-        "model_mb": round(size_mb, 2),
-        "first_component_started_s": first_line_s,
-        "components_s": components,
-        "progress": [f"{at:7.1f}s {line.strip()}" for at, line in lines],
-        "cpu_during_training": cpu_report,
-        "inputs_changed_during_run": fingerprint_before != fingerprint_after,
-        "quiet_check": quiet,
-    })
+    path = c.write_results(
+        "train",
+        {
+            "target_s": TARGET_S,
+            "full_train_s": round(full_s, 2),
+            "pass": full_s <= TARGET_S,
+            "second_train_s": round(second_s, 4),
+            "second_retrained": retrained,
+            "second_output": second_lines,
+            "model": str(model.relative_to(c.ROOT)),
+            "model_mb": round(size_mb, 2),
+            "first_component_started_s": first_line_s,
+            "components_s": components,
+            "progress": [f"{at:7.1f}s {line.strip()}" for at, line in lines],
+            "cpu_during_training": cpu_report,
+            "inputs_changed_during_run": fingerprint_before != fingerprint_after,
+            "quiet_check": quiet,
+        },
+    )
     print(f"  -> {path.relative_to(c.ROOT)}")
     return 0 if not retrained else 1
 

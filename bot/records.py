@@ -263,7 +263,7 @@ class YamlFile:
     def sequence(self, pair: tuple[yaml.Node, yaml.Node], where: str) -> list[yaml.Node] | None:
         """A non-empty list; an empty one is reported on the key's line."""
         key, node = pair
-        if is_null(node) or isinstance(node, yaml.SequenceNode) and not node.value:
+        if is_null(node) or (isinstance(node, yaml.SequenceNode) and not node.value):
             self.problem(key, "is empty", where)
             return None
         if not isinstance(node, yaml.SequenceNode):

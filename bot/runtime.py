@@ -6,6 +6,7 @@ its CLI and its HTTP API on 127.0.0.1.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -15,9 +16,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import httpx
 
@@ -96,15 +98,26 @@ def train(force: bool = False, echo: Callable[[str], None] = print) -> Path:
     echo("Training the Rasa model (NLU + dialogue rules); this takes a minute or two...")
     started = time.monotonic()
     cmd = [
-        str(rasa_bin()), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data",
-        "--out", str(MODELS_DIR), "--fixed-model-name", target.name.removesuffix(".tar.gz"), "--force",
+        str(rasa_bin()),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "nlu_data",
+        "--out",
+        str(MODELS_DIR),
+        "--fixed-model-name",
+        target.name.removesuffix(".tar.gz"),
+        "--force",
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
     tail: list[str] = []
     for line in proc.stdout:
         line = line.rstrip()
-        tail = (tail + [line])[-40:]
+        tail = [*tail, line][-40:]
         if "Finished training component" in line or "Starting to train component" in line or "Epochs" in line:
             echo("  " + line.split(" - ", 1)[-1].strip())
     if proc.wait() != 0 or not target.exists():
@@ -130,10 +143,8 @@ def _die_with_parent() -> None:
 
 
 def _signal_group(proc: subprocess.Popen[Any], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def free_ports(count: int) -> list[int]:
@@ -213,17 +224,15 @@ class Stack:
         for proc in self.processes:
             _signal_group(proc, signal.SIGTERM)
         for proc in self.processes:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
             _signal_group(proc, signal.SIGKILL)  # whatever of the group is still there
             proc.wait()
         self.processes.clear()
         if self.endpoints is not None:
             self.endpoints.unlink(missing_ok=True)
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -273,21 +282,46 @@ def start_stack(
         action_env["DATABASE_URL"] = database_url
     actions = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
-        cwd=ROOT, env=action_env,
-        stdout=action_log.open("a"), stderr=subprocess.STDOUT,
-        start_new_session=True, preexec_fn=_die_with_parent,
+        cwd=ROOT,
+        env=action_env,
+        stdout=action_log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     rasa_server = subprocess.Popen(
         [
-            str(rasa), "run", "--enable-api", "--auth-token", token, "-m", str(model), "-i", "127.0.0.1",
-            "-p", str(rasa_port), "--endpoints", str(endpoints), "--credentials", "credentials.yml",
+            str(rasa),
+            "run",
+            "--enable-api",
+            "--auth-token",
+            token,
+            "-m",
+            str(model),
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(rasa_port),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            "credentials.yml",
         ],
-        cwd=ROOT, env=child_env(**scratch), stdout=rasa_log.open("a"), stderr=subprocess.STDOUT,
-        start_new_session=True, preexec_fn=_die_with_parent,
+        cwd=ROOT,
+        env=child_env(**scratch),
+        stdout=rasa_log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     stack = Stack(
-        f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{action_port}", token, [actions, rasa_server],
-        tracker_db, endpoints, database_url,
+        f"http://127.0.0.1:{rasa_port}",
+        f"http://127.0.0.1:{action_port}",
+        token,
+        [actions, rasa_server],
+        tracker_db,
+        endpoints,
+        database_url,
     )
     try:
         echo("Starting the action server and the Rasa server...")
@@ -297,4 +331,3 @@ def start_stack(
         stack.stop()
         raise
     return stack
-

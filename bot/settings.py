@@ -41,27 +41,52 @@ _SECRET = frozenset({"DATABASE_URL", "ANTIFRAUD_RASA_TOKEN", "TELEGRAM_BOT_TOKEN
 class Settings(BaseSettings):
     """Every setting with its environment variable; the defaults run the terminal chat on SQLite with no token."""
 
-    model_config = SettingsConfigDict(env_file=ROOT / ".env", env_file_encoding="utf-8", extra="ignore",
-                                      populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=ROOT / ".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
 
-    var_dir: Path = Field(ROOT / "var", validation_alias="ANTIFRAUD_VAR",
-                          description="Where the SQLite files, logs and generated endpoints go.")
-    rasa_venv: Path = Field(ROOT / ".venv-rasa", validation_alias="ANTIFRAUD_RASA_VENV",
-                            description="The Rasa environment (scripts/setup.sh builds it).")
-    database_url: str | None = Field(None, validation_alias="DATABASE_URL",
-                                     description="Any SQLAlchemy URL; default: the SQLite file var/antifraud.db.")
-    rasa_url: str | None = Field(None, validation_alias="ANTIFRAUD_RASA_URL",
-                                 description="A running Rasa server; default: start Rasa and the action server.")
-    rasa_token: SecretStr | None = Field(None, validation_alias="ANTIFRAUD_RASA_TOKEN",
-                                         description="That Rasa server's auth token, if it has one.")
+    var_dir: Path = Field(
+        ROOT / "var",
+        validation_alias="ANTIFRAUD_VAR",
+        description="Where the SQLite files, logs and generated endpoints go.",
+    )
+    rasa_venv: Path = Field(
+        ROOT / ".venv-rasa",
+        validation_alias="ANTIFRAUD_RASA_VENV",
+        description="The Rasa environment (scripts/setup.sh builds it).",
+    )
+    database_url: str | None = Field(
+        None,
+        validation_alias="DATABASE_URL",
+        description="Any SQLAlchemy URL; default: the SQLite file var/antifraud.db.",
+    )
+    rasa_url: str | None = Field(
+        None,
+        validation_alias="ANTIFRAUD_RASA_URL",
+        description="A running Rasa server; default: start Rasa and the action server.",
+    )
+    rasa_token: SecretStr | None = Field(
+        None, validation_alias="ANTIFRAUD_RASA_TOKEN", description="That Rasa server's auth token, if it has one."
+    )
     telegram_bot_token: SecretStr | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
-    telegram_api_base_url: str | None = Field(None, validation_alias="TELEGRAM_API_BASE_URL",
-                                              description="Another Bot API server (self-hosted, or a test stand-in).")
+    telegram_api_base_url: str | None = Field(
+        None,
+        validation_alias="TELEGRAM_API_BASE_URL",
+        description="Another Bot API server (self-hosted, or a test stand-in).",
+    )
     telegram_webhook_secret: SecretStr | None = Field(None, validation_alias="TELEGRAM_WEBHOOK_SECRET")
-    round_size: int = Field(5, ge=1, le=30, validation_alias="ANTIFRAUD_ROUND_SIZE",
-                            description="Questions in a quiz round, in every front end.")
-    timezone: str = Field("Asia/Shanghai", validation_alias="ANTIFRAUD_TIMEZONE",
-                          description="IANA time zone for times shown to learners whose own zone is not known.")
+    round_size: int = Field(
+        5,
+        ge=1,
+        le=30,
+        validation_alias="ANTIFRAUD_ROUND_SIZE",
+        description="Questions in a quiz round, in every front end.",
+    )
+    timezone: str = Field(
+        "Asia/Shanghai",
+        validation_alias="ANTIFRAUD_TIMEZONE",
+        description="IANA time zone for times shown to learners whose own zone is not known.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -89,8 +114,9 @@ class Settings(BaseSettings):
         try:
             make_url(value.strip())
         except (ArgumentError, ValueError):
-            raise ValueError("not a database URL (e.g. sqlite:////path/antifraud.db or "
-                             "postgresql://user@host:5432/name)") from None
+            raise ValueError(
+                "not a database URL (e.g. sqlite:////path/antifraud.db or postgresql://user@host:5432/name)"
+            ) from None
         return value.strip()
 
     @property

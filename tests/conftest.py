@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -77,7 +78,6 @@ def conversation(stack: runtime.Stack) -> Conversation:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # The stack tests share one server per session; run the cheap unit tests first so a broken basic fails fast.
     items.sort(key=lambda item: "stack" in item.keywords)
-
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -12,9 +12,18 @@ import pytest
 from bot.settings import ROOT, Settings, SettingsError, child_environ, load, settings
 from bot.telegram.config import ConfigError, TelegramConfig
 
-VARIABLES = ("ANTIFRAUD_VAR", "ANTIFRAUD_RASA_VENV", "DATABASE_URL", "ANTIFRAUD_RASA_URL", "ANTIFRAUD_RASA_TOKEN",
-             "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_WEBHOOK_SECRET", "ANTIFRAUD_ROUND_SIZE",
-             "ANTIFRAUD_TIMEZONE")
+VARIABLES = (
+    "ANTIFRAUD_VAR",
+    "ANTIFRAUD_RASA_VENV",
+    "DATABASE_URL",
+    "ANTIFRAUD_RASA_URL",
+    "ANTIFRAUD_RASA_TOKEN",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_API_BASE_URL",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "ANTIFRAUD_ROUND_SIZE",
+    "ANTIFRAUD_TIMEZONE",
+)
 TOKEN = "123456789:" + "A" * 35
 
 
@@ -108,8 +117,9 @@ def test_child_processes_get_a_copy_of_the_environment(clean: pytest.MonkeyPatch
     assert child_environ()["ANTIFRAUD_VAR"] == str(tmp_path)
 
 
-def test_a_bad_setting_ends_any_command_with_every_problem(clean: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_setting_ends_any_command_with_every_problem(
+    clean: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from bot.cli import main
 
     clean.setenv("ANTIFRAUD_ROUND_SIZE", "0")
@@ -137,8 +147,11 @@ def test_telegram_configuration(clean: pytest.MonkeyPatch) -> None:
     assert config.token == TOKEN and config.base_url == "http://127.0.0.1:8081/bot"
     assert config.file_base_url == "http://127.0.0.1:8081/file/bot"
     hooked = _telegram(telegram_bot_token=TOKEN, webhook_url="https://example.org/hook")
-    assert hooked.webhook_secret and hooked.webhook_secret == _telegram(
-        telegram_bot_token=TOKEN, webhook_url="https://example.org/hook").webhook_secret  # stable across restarts
+    assert (
+        hooked.webhook_secret
+        and hooked.webhook_secret
+        == _telegram(telegram_bot_token=TOKEN, webhook_url="https://example.org/hook").webhook_secret
+    )  # stable across restarts
     given = _telegram(telegram_bot_token=TOKEN, webhook_url="https://example.org/hook", telegram_webhook_secret="s-1")
     assert given.webhook_secret == "s-1"
 
@@ -150,8 +163,10 @@ def test_telegram_configuration(clean: pytest.MonkeyPatch) -> None:
         ({"telegram_bot_token": "not-a-token"}, "TELEGRAM_BOT_TOKEN is malformed"),
         ({"telegram_bot_token": TOKEN, "telegram_api_base_url": "ftp://x"}, "TELEGRAM_API_BASE_URL is not an http"),
         ({"telegram_bot_token": TOKEN, "webhook_url": "http://example.org/hook"}, "--webhook-url must be https"),
-        ({"telegram_bot_token": TOKEN, "webhook_url": "https://example.org/hook", "telegram_webhook_secret": "a b"},
-         "TELEGRAM_WEBHOOK_SECRET may hold only"),
+        (
+            {"telegram_bot_token": TOKEN, "webhook_url": "https://example.org/hook", "telegram_webhook_secret": "a b"},
+            "TELEGRAM_WEBHOOK_SECRET may hold only",
+        ),
     ],
     ids=["missing", "malformed", "base-url", "webhook-http", "secret"],
 )
@@ -171,8 +186,10 @@ def _reads_environment(tree: ast.AST) -> list[int]:
         if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb", "putenv", "unsetenv"):
             if isinstance(node.value, ast.Name) and node.value.id == "os":
                 lines.append(node.lineno)
-        elif isinstance(node, ast.ImportFrom) and node.module == "os" and any(
-            alias.name in ("environ", "getenv", "environb") for alias in node.names
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "os"
+            and any(alias.name in ("environ", "getenv", "environb") for alias in node.names)
         ):
             lines.append(node.lineno)
     return lines

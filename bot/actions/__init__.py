@@ -1,7 +1,7 @@
 """Custom actions served by the rasa-sdk action server (``python -m rasa_sdk --actions bot.actions``).
 
-Each action is thin: it reads the tracker into a ``Context`` and an ``Analysis``, asks ``bot.assistant.teach`` for the reply,
-sends it and sets slots. The text it sees was masked by the Rasa channel before Rasa stored it.
+Each action is thin: it reads the tracker into a ``Context`` and an ``Analysis``, asks ``bot.assistant.teach`` for
+the reply, sends it and sets slots. The text it sees was masked by the Rasa channel before Rasa stored it.
 """
 
 from __future__ import annotations
@@ -63,9 +63,7 @@ class TeachingAction(Action, metaclass=ABCMeta):
     def respond(self, kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
         """The reply to send."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         parse = tracker.latest_message or {}
         text = str(parse.get("text") or "")
         is_payload = text.startswith("/")  # a button press: keep the conversation's language

@@ -5,9 +5,10 @@ and urgency, read exactly as the assistant reads a message (``bot.assistant.anal
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -40,7 +41,7 @@ def read_examples(paths: Iterable[Path]) -> list[Example]:
                 items = [{"text": line.strip()[2:]} for line in items.splitlines() if line.strip().startswith("- ")]
             for item in items:
                 text = str(item.get("text") or "").strip()
-                urgent = bool(((item.get("metadata") or {}).get("urgent")))
+                urgent = bool((item.get("metadata") or {}).get("urgent"))
                 examples.append(Example(text, intent, urgent, path.name))
     return examples
 
@@ -61,10 +62,13 @@ def prf(gold: list[str], pred: list[str]) -> dict[str, Any]:
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         report[label] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
-    gold_labels = [l for l in labels if report[l]["support"] > 0]
+    gold_labels = [label for label in labels if report[label]["support"] > 0]
     total = len(gold)
-    report["macro_f1"] = sum(report[l]["f1"] for l in gold_labels) / len(gold_labels) if gold_labels else 0.0
-    report["weighted_f1"] = sum(report[l]["f1"] * report[l]["support"] for l in gold_labels) / total if total else 0.0
+    f1s = [report[label]["f1"] for label in gold_labels]
+    report["macro_f1"] = sum(f1s) / len(f1s) if f1s else 0.0
+    report["weighted_f1"] = (
+        sum(report[label]["f1"] * report[label]["support"] for label in gold_labels) / total if total else 0.0
+    )
     report["accuracy"] = sum(g == p for g, p in zip(gold, pred)) / total if total else 0.0
     return report
 
@@ -81,13 +85,18 @@ def evaluate(examples: list[Example], parse: Callable[[str], Mapping[str, Any]])
     languages = [detect(e.text).value for e in examples]
     per_language = {}
     for lang in sorted(set(languages)):
-        idx = [i for i, l in enumerate(languages) if l == lang]
+        idx = [i for i, found in enumerate(languages) if found == lang]
         per_language[lang] = {
             "n": len(idx),
             "scam_type_macro_f1": prf([gold_scam[i] for i in idx], [pred_scam[i] for i in idx])["macro_f1"],
         }
     errors = [
-        {"text": mask(e.text)[:200], "intent": e.intent, "predicted": a.intent or "nlu_fallback", "scam": a.scam_type.value}
+        {
+            "text": mask(e.text)[:200],
+            "intent": e.intent,
+            "predicted": a.intent or "nlu_fallback",
+            "scam": a.scam_type.value,
+        }
         for e, a, g, p in zip(examples, analyses, gold_scam, pred_scam)
         if g != p
     ]
@@ -108,10 +117,10 @@ def format_table(name: str, report: Mapping[str, Any]) -> str:
     rows = [f"{name:<26} {'precision':>9} {'recall':>7} {'f1':>6} {'n':>5}"]
     for label, row in report.items():
         if isinstance(row, dict):
-            rows.append(f"  {label:<24} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>5}")
-    rows.append(
-        f"  {'macro avg':<24} {'':>9} {'':>7} {report['macro_f1']:>6.3f}   accuracy {report['accuracy']:.3f}"
-    )
+            rows.append(
+                f"  {label:<24} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>5}"
+            )
+    rows.append(f"  {'macro avg':<24} {'':>9} {'':>7} {report['macro_f1']:>6.3f}   accuracy {report['accuracy']:.3f}")
     return "\n".join(rows)
 
 
@@ -123,7 +132,10 @@ def format_report(result: Mapping[str, Any]) -> str:
         format_table("urgent (model + cues)", result["urgent"]),
         format_table("urgent (model only)", result["urgent_model_only"]),
         f"intent accuracy {result['intent_accuracy']:.3f}   fallback rate {result['fallback_rate']:.3f}",
-        "by language: " + ", ".join(f"{k}: n={v['n']} scam macro-F1 {v['scam_type_macro_f1']:.3f}" for k, v in result["by_language"].items()),
+        "by language: "
+        + ", ".join(
+            f"{k}: n={v['n']} scam macro-F1 {v['scam_type_macro_f1']:.3f}" for k, v in result["by_language"].items()
+        ),
     ]
     return "\n\n".join(parts)
 

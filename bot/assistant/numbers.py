@@ -7,7 +7,6 @@ import re
 
 from bot.knowledge import Contact, KnowledgeBase
 
-
 #: A phone number as people write it: optional + or #, digits with spaces, dashes, dots or brackets between them.
 NUMBER_IN_TEXT = re.compile(r"[+#]?\(?\d[\d\s\-.()]{0,22}\d|(?<![\d#])\d{3}(?!\d)|#\d+")
 COUNTRY_CODES = ("86", "44", "61", "1", "81", "82")
@@ -23,7 +22,7 @@ def number_variants(number: str) -> set[str]:
         rest = digits[2:] if digits.startswith("00") else digits
         for code in COUNTRY_CODES:
             if rest.startswith(code):
-                national = rest[len(code):]
+                national = rest[len(code) :]
                 variants |= {national, "0" + national}
                 if code == "86" and national.startswith("10"):  # Beijing service numbers: +86-10-12308 is "12308"
                     variants.add(national[2:])

@@ -7,8 +7,9 @@ actions in ``bot.actions`` read the tracker, call these and send the result.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 
 from bot.assistant.analysis import Analysis
 from bot.assistant.numbers import official_contact
@@ -55,7 +56,7 @@ class Context:
     money_sent: str | None = None  # "yes" | "no" | None
     pending_question: str | None = None
 
-    def with_(self, **changes: Any) -> "Context":
+    def with_(self, **changes: Any) -> Context:
         return replace(self, **changes)
 
 
@@ -131,7 +132,9 @@ def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
     local, consular = urgent_contacts(kb, ctx.country, ctx.lang)
     lang = ctx.lang
     if not local:
-        emergency = [next((c for c in country.contacts if c.kind == "emergency"), None) for country in kb.countries.values()]
+        emergency = [
+            next((c for c in country.contacts if c.kind == "emergency"), None) for country in kb.countries.values()
+        ]
         numbers = "; ".join(f"{c.name.get(lang)} {c.number}" for c in emergency if c is not None and c.number)
         return "📞 " + t("assistant.stop_call_police", lang, numbers=numbers) + "\n" + t("assistant.ask_country", lang)
     lines = ["📞 " + t("assistant.stop_call_police", lang, numbers="; ".join(contact_brief(c, lang) for c in local))]
@@ -144,7 +147,10 @@ def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
 
 
 def hotline_block(kb: KnowledgeBase, country: Country, lang: Lang) -> str:
-    lines = [t("assistant.hotlines_for", lang, country=country.name.get(lang)), bullets(contact_line(c, lang) for c in country.contacts)]
+    lines = [
+        t("assistant.hotlines_for", lang, country=country.name.get(lang)),
+        bullets(contact_line(c, lang) for c in country.contacts),
+    ]
     if country.code != "CN" and kb.consular:
         lines += [t("assistant.consular_title", lang), bullets(contact_line(c, lang) for c in kb.consular)]
     return "\n".join(lines)
@@ -154,7 +160,9 @@ def all_hotlines_block(kb: KnowledgeBase, lang: Lang) -> str:
     lines = [t("assistant.hotlines_all", lang)]
     for country in kb.countries.values():
         key = [c for c in country.contacts if c.kind in ("emergency", "antifraud", "report")][:3]
-        lines.append(f"• {country.name.get(lang)}: " + "; ".join(f"{c.number or c.url} {c.name.get(lang)}" for c in key))
+        lines.append(
+            f"• {country.name.get(lang)}: " + "; ".join(f"{c.number or c.url} {c.name.get(lang)}" for c in key)
+        )
     if kb.consular:
         lines.append(t("assistant.consular_title", lang) + " " + "; ".join(contact_line(c, lang) for c in kb.consular))
     return "\n".join(lines)
@@ -192,11 +200,17 @@ def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Rep
     lang = ctx.lang
     entry: Scam = kb.scam(scam)
     flags = pick_red_flags(kb, scam, analysis.text)
-    reply = Reply(slots={"scam_type": scam.value, "urgent": analysis.urgent or ctx.urgent, "red_flags": [f.id for f in flags]})
+    reply = Reply(
+        slots={"scam_type": scam.value, "urgent": analysis.urgent or ctx.urgent, "red_flags": [f.id for f in flags]}
+    )
     urgent = analysis.urgent
     if urgent:
         reply.messages.append(stop_now_block(kb, scam, ctx))
-    named = t("assistant.scam_named", lang, scam=entry.name.get(lang)) + ("" if lang is Lang.ZH else " ") + entry.summary.get(lang)
+    named = (
+        t("assistant.scam_named", lang, scam=entry.name.get(lang))
+        + ("" if lang is Lang.ZH else " ")
+        + entry.summary.get(lang)
+    )
     reply.messages.append(named + "\n\n" + t("assistant.red_flags_title", lang) + "\n" + flag_lines(flags, lang))
     if not urgent:
         reply.messages.append(
@@ -210,7 +224,10 @@ def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Rep
         ]
         reply.slots["pending_question"] = "money_sent"
     else:
-        reply.buttons = [Button(t("assistant.btn_report", lang), "/ask_how_to_report"), Button(t("assistant.btn_hotlines", lang), "/ask_hotline")]
+        reply.buttons = [
+            Button(t("assistant.btn_report", lang), "/ask_how_to_report"),
+            Button(t("assistant.btn_hotlines", lang), "/ask_hotline"),
+        ]
         reply.slots["pending_question"] = None
     return reply
 
@@ -226,7 +243,9 @@ def question_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply
     others = [f for f in entry.red_flags if f not in direct][: MAX_FLAGS - 1]
     messages = [
         t("assistant.scam_question_topic", lang, scam=entry.name.get(lang)) + "\n" + answer,
-        t("assistant.red_flags_of", lang, scam=entry.name.get(lang)) + "\n" + bullets(f.text.get(lang) for f in list(direct) + others),
+        t("assistant.red_flags_of", lang, scam=entry.name.get(lang))
+        + "\n"
+        + bullets(f.text.get(lang) for f in list(direct) + others),
     ]
     if analysis.urgent:
         messages.insert(0, stop_now_block(kb, scam, ctx))
@@ -287,7 +306,11 @@ def report_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
         contacts = [c for c in country.contacts if c.kind in REPORT_KINDS]
         if country.code != "CN":
             contacts += list(kb.consular)
-        messages.append(t("assistant.report_title", lang) + f" ({country.name.get(lang)})\n" + bullets(contact_line(c, lang) for c in contacts))
+        messages.append(
+            t("assistant.report_title", lang)
+            + f" ({country.name.get(lang)})\n"
+            + bullets(contact_line(c, lang) for c in contacts)
+        )
     else:
         messages.append(all_hotlines_block(kb, lang))
     messages.append(t("assistant.report_evidence", lang))
@@ -313,7 +336,13 @@ def number_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     contact = official_contact(kb, text, ctx.country)
     if contact is not None:
         messages.append(
-            t("assistant.number_official", lang, number=contact.number, name=contact.name.get(lang), use_for=contact.use_for.get(lang))
+            t(
+                "assistant.number_official",
+                lang,
+                number=contact.number,
+                name=contact.name.get(lang),
+                use_for=contact.use_for.get(lang),
+            )
         )
     messages.append(t("assistant.number_unknown", lang))
     if ctx.scam_type is ScamType.POLICE_IMPERSONATION or re.search(r"police|公安|警", text, re.IGNORECASE):
@@ -372,4 +401,3 @@ def clarify_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
 def simple_reply(key: str, ctx: Context, buttons: bool = True) -> Reply:
     """One fixed sentence (``key`` of the catalog, e.g. ``assistant.welcome``), with the menu buttons or none."""
     return Reply([t(key, ctx.lang)], menu_buttons(ctx.lang) if buttons else [])
-

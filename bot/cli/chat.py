@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 
@@ -19,9 +19,10 @@ from bot.shared.privacy import mask
 
 
 def chat(
-    sender: Optional[str] = typer.Option(None, help="Conversation id (default: a new one)."),
-    tracker_db: Optional[Path] = typer.Option(
-        None, help="SQLite file for the conversation history (default: tracker.db in $ANTIFRAUD_VAR, else var/)."),
+    sender: str | None = typer.Option(None, help="Conversation id (default: a new one)."),
+    tracker_db: Path | None = typer.Option(
+        None, help="SQLite file for the conversation history (default: tracker.db in $ANTIFRAUD_VAR, else var/)."
+    ),
 ) -> None:
     """Chat with the assistant in the terminal. /quit or Ctrl-C ends it."""
     stack = start_stack(tracker_db=tracker_db or runtime.var_dir() / "tracker.db")
@@ -95,8 +96,10 @@ def print_verdict(result: dict[str, Any]) -> None:
 
 
 def check(
-    text: Optional[str] = typer.Argument(None, help="The message to check."),
-    jsonl: bool = typer.Option(False, "--jsonl", help="Read one message per line on stdin; print one JSON object per line."),
+    text: str | None = typer.Argument(None, help="The message to check."),
+    jsonl: bool = typer.Option(
+        False, "--jsonl", help="Read one message per line on stdin; print one JSON object per line."
+    ),
 ) -> None:
     """Show what the assistant understands of a message and what it would reply."""
     if not jsonl and text is None:
@@ -107,15 +110,15 @@ def check(
         if not jsonl:
             print_verdict(check_one(stack, text or ""))
             return
-        stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)
-        for number, line in enumerate(stdin, 1):
-            line = line.rstrip("\n")
-            try:
-                result = check_one(stack, line)
-            except Exception as error:
-                result = {"text": mask(clean_input(line)), "error": f"line {number}: {type(error).__name__}"}
-            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+        with open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False) as stdin:
+            for number, raw in enumerate(stdin, 1):
+                line = raw.rstrip("\n")
+                try:
+                    result = check_one(stack, line)
+                except Exception as error:
+                    result = {"text": mask(clean_input(line)), "error": f"line {number}: {type(error).__name__}"}
+                sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
     finally:
         stack.stop()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from bot.cli.terminal import DB_HELP, open_database
@@ -12,7 +10,7 @@ app = typer.Typer(no_args_is_help=True, help="The database (SQLite by default, o
 
 
 @app.command("upgrade")
-def db_upgrade(db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+def db_upgrade(db_url: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Create or migrate the schema to the newest version (Alembic upgrade head)."""
     from bot.db.database import redacted
     from bot.db.migrate import current

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,7 +12,9 @@ app = typer.Typer(no_args_is_help=True, help="The scam knowledge base.")
 
 
 @app.command("validate")
-def validate(path: Optional[Path] = typer.Argument(None, help="Knowledge-base directory (default: the built-in one).")) -> None:
+def validate(
+    path: Path | None = typer.Argument(None, help="Knowledge-base directory (default: the built-in one)."),
+) -> None:
     """Validate the knowledge base; report every problem with its file and line."""
     from bot.knowledge import KnowledgeError, load_knowledge
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from bot.cli.terminal import DB_HELP, err, open_database, start_stack
 
 
 def telegram(
-    webhook_url: Optional[str] = typer.Option(None, "--webhook-url", help="Run behind this https webhook URL (with a secret token) instead of long polling."),
+    webhook_url: str | None = typer.Option(
+        None, "--webhook-url", help="Run behind this https webhook URL (with a secret token) instead of long polling."
+    ),
     listen: str = typer.Option("127.0.0.1", help="Webhook: the address to listen on."),
     port: int = typer.Option(8443, help="Webhook: the port to listen on."),
-    rasa_url: Optional[str] = typer.Option(
-        None, help="A running Rasa server (default: $ANTIFRAUD_RASA_URL, else start Rasa and the action server)."),
-    rasa_token: Optional[str] = typer.Option(
-        None, help="The running Rasa server's auth token, if it has one (default: $ANTIFRAUD_RASA_TOKEN)."),
-    db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    rasa_url: str | None = typer.Option(
+        None, help="A running Rasa server (default: $ANTIFRAUD_RASA_URL, else start Rasa and the action server)."
+    ),
+    rasa_token: str | None = typer.Option(
+        None, help="The running Rasa server's auth token, if it has one (default: $ANTIFRAUD_RASA_TOKEN)."
+    ),
+    db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Run the Telegram bot. The token comes from TELEGRAM_BOT_TOKEN; TELEGRAM_API_BASE_URL points it at another
     Bot API server."""

@@ -35,7 +35,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Union
 
 import yaml
 
@@ -47,7 +46,7 @@ CATALOG_DIR = Path(__file__).resolve().parent
 #: CLDR plural categories that each language uses (https://cldr.unicode.org/index/cldr-spec/plural-rules).
 PLURAL_FORMS = {"zh": ("other",), "en": ("one", "other")}
 
-Template = Union[str, Mapping[str, str]]
+Template = str | Mapping[str, str]
 
 
 class CatalogError(InvalidFiles):
@@ -94,8 +93,9 @@ def t(key: str, lang: object, /, *, count: int | None = None, **values: object) 
 def placeholders(template: Template) -> set[str]:
     """The names of the ``{placeholders}`` in a template (in every plural form)."""
     forms = [template] if isinstance(template, str) else list(template.values())
-    return {name.split(".")[0].split("[")[0] for form in forms
-            for _, name, _, _ in string.Formatter().parse(form) if name}
+    return {
+        name.split(".")[0].split("[")[0] for form in forms for _, name, _, _ in string.Formatter().parse(form) if name
+    }
 
 
 @cache

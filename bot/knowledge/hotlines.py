@@ -90,7 +90,10 @@ def _country(
     aliases = file.required(f, "aliases", where, lambda n, w: terms(file, n, w))
     contacts = file.each(f, "contacts", where, read_contact)
     return file.build(
-        node, where, since, lambda: Country(code, name, aliases, tuple(contacts or ()))  # type: ignore[arg-type]
+        node,
+        where,
+        since,
+        lambda: Country(code, name, aliases, tuple(contacts or ())),  # type: ignore[arg-type]
     )
 
 
@@ -117,7 +120,10 @@ def _contact(file: YamlFile, node: yaml.Node, where: str, seen_ids: dict[str, ya
     use_for = file.required(f, "use_for", where, file.text)
     source = file.required(f, "source", where, file.source)
     return file.build(
-        node, where, since, lambda: Contact(contact_id, kind, number, url, name, use_for, source)  # type: ignore[arg-type]
+        node,
+        where,
+        since,
+        lambda: Contact(contact_id, kind, number, url, name, use_for, source),  # type: ignore[arg-type]
     )
 
 

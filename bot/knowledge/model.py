@@ -30,9 +30,25 @@ from bot.shared.labels import ScamType
 from bot.shared.lang import Lang
 
 __all__ = [
-    "LANGS", "MIN_RED_FLAGS", "RECOVERY_WARNING_MISSING", "AliasIndex", "Contact", "ContactKind", "Country",
-    "KnowledgeBase", "RecordError", "RedFlag", "Scam", "Source", "Terms", "Text", "country_code_problem",
-    "has_recovery_warning", "id_problem", "phone_problem", "url_problem",
+    "LANGS",
+    "MIN_RED_FLAGS",
+    "RECOVERY_WARNING_MISSING",
+    "AliasIndex",
+    "Contact",
+    "ContactKind",
+    "Country",
+    "KnowledgeBase",
+    "RecordError",
+    "RedFlag",
+    "Scam",
+    "Source",
+    "Terms",
+    "Text",
+    "country_code_problem",
+    "has_recovery_warning",
+    "id_problem",
+    "phone_problem",
+    "url_problem",
 ]
 
 
@@ -127,7 +143,8 @@ class RedFlag:
 MIN_RED_FLAGS = 3
 
 RECOVERY_WARNING_MISSING = (
-    "after_loss has no warning about recovery scams (one item must mention recover/recovery in en and 追回 or 挽回 in zh)"
+    "after_loss has no warning about recovery scams "
+    "(one item must mention recover/recovery in en and 追回 or 挽回 in zh)"
 )
 _RECOVER_EN = re.compile(r"recover", re.IGNORECASE)
 _RECOVER_ZH = re.compile(r"追回|挽回")

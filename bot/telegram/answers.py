@@ -51,15 +51,24 @@ def record_votes(quiz: QuizService, votes: list[PollVote]) -> list[Recorded | No
                 continue
             try:
                 if poll.is_group:
-                    answered = quiz.record_single(s, SingleAnswer(CHANNEL, str(vote.user_id), poll.question_id,
-                                                                  vote.chosen, key=f"poll:{poll.poll_id}",
-                                                                  since=poll.sent_at))
+                    answered = quiz.record_single(
+                        s,
+                        SingleAnswer(
+                            CHANNEL,
+                            str(vote.user_id),
+                            poll.question_id,
+                            vote.chosen,
+                            key=f"poll:{poll.poll_id}",
+                            since=poll.sent_at,
+                        ),
+                    )
                 elif poll.run_id is None or poll.position is None:
                     out.append(None)
                     continue
                 else:
-                    answered = quiz.record_round(s, RoundAnswer(CHANNEL, str(vote.user_id), poll.run_id,
-                                                                poll.position, vote.chosen))
+                    answered = quiz.record_round(
+                        s, RoundAnswer(CHANNEL, str(vote.user_id), poll.run_id, poll.position, vote.chosen)
+                    )
                     store.close_poll(s, poll.poll_id)
                     polls[vote.poll_id] = None  # closed: a second vote in this batch is a replay
             except QuizError as error:  # another user's private poll, an option out of range ...
@@ -96,7 +105,7 @@ class VoteBatcher:
                 batch.append(queue.get_nowait())
             try:
                 results = await asyncio.to_thread(record_votes, self.quiz, [vote for vote, _ in batch])
-            except Exception as error:  # noqa: BLE001  # the database failed: every waiting handler gets the error
+            except Exception as error:  # the database failed: every waiting handler gets the error
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(error)

@@ -30,8 +30,9 @@ COMMANDS = ("start", "quiz", "progress", "hotline", "lang", "help", "stopquiz")
 def rate_limiter() -> AIORateLimiter:
     """About 30 messages a second overall and 20 a minute per group (Telegram's limits); a 429 is retried after
     the time Telegram asks for, up to 5 times, so nothing is dropped."""
-    return AIORateLimiter(overall_max_rate=30, overall_time_period=1, group_max_rate=20, group_time_period=60,
-                          max_retries=5)
+    return AIORateLimiter(
+        overall_max_rate=30, overall_time_period=1, group_max_rate=20, group_time_period=60, max_retries=5
+    )
 
 
 def build_application(config: TelegramConfig, services: Services, *, concurrent: int = 64) -> Application:
@@ -43,32 +44,36 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
     application.bot_data["services"] = services
 
     application.add_handler(TypeHandler(Update, guards.drop_replays), group=-1)
-    application.add_handlers([
-        CommandHandler("start", onboarding.start),
-        CommandHandler("help", onboarding.help_command),
-        CommandHandler("lang", onboarding.lang_command),
-        CommandHandler("hotline", onboarding.hotline),
-        CommandHandler("quiz", quiz.quiz_command),
-        CommandHandler("progress", quiz.progress),
-        CommandHandler("stopquiz", quiz.stop_quiz),
-        PollAnswerHandler(quiz.poll_answer),
-        # Buttons: the first pattern that matches takes it.
-        CallbackQueryHandler(onboarding.choose_language, pattern=onboarding.LANGUAGE_BUTTON),
-        CallbackQueryHandler(onboarding.choose_audience, pattern=onboarding.AUDIENCE_BUTTON),
-        CallbackQueryHandler(quiz.start_button, pattern=quiz.START_BUTTON),
-        CallbackQueryHandler(quiz.progress_button, pattern=quiz.PROGRESS_BUTTON),
-        CallbackQueryHandler(quiz.stop_button, pattern=quiz.STOP_BUTTON),
-        CallbackQueryHandler(conversation.assistant_button, pattern=conversation.ASSISTANT_BUTTON),
-        CallbackQueryHandler(replies.other_button),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, conversation.text_message),
-    ])
+    application.add_handlers(
+        [
+            CommandHandler("start", onboarding.start),
+            CommandHandler("help", onboarding.help_command),
+            CommandHandler("lang", onboarding.lang_command),
+            CommandHandler("hotline", onboarding.hotline),
+            CommandHandler("quiz", quiz.quiz_command),
+            CommandHandler("progress", quiz.progress),
+            CommandHandler("stopquiz", quiz.stop_quiz),
+            PollAnswerHandler(quiz.poll_answer),
+            # Buttons: the first pattern that matches takes it.
+            CallbackQueryHandler(onboarding.choose_language, pattern=onboarding.LANGUAGE_BUTTON),
+            CallbackQueryHandler(onboarding.choose_audience, pattern=onboarding.AUDIENCE_BUTTON),
+            CallbackQueryHandler(quiz.start_button, pattern=quiz.START_BUTTON),
+            CallbackQueryHandler(quiz.progress_button, pattern=quiz.PROGRESS_BUTTON),
+            CallbackQueryHandler(quiz.stop_button, pattern=quiz.STOP_BUTTON),
+            CallbackQueryHandler(conversation.assistant_button, pattern=conversation.ASSISTANT_BUTTON),
+            CallbackQueryHandler(replies.other_button),
+            MessageHandler(filters.TEXT & ~filters.COMMAND, conversation.text_message),
+        ]
+    )
     application.add_error_handler(guards.on_error)
     return application
 
 
 def command_menu() -> list[BotCommand]:
-    return [BotCommand(name, f"{t(f'telegram.command_{name}', 'zh')} / {t(f'telegram.command_{name}', 'en')}")
-            for name in COMMANDS]
+    return [
+        BotCommand(name, f"{t(f'telegram.command_{name}', 'zh')} / {t(f'telegram.command_{name}', 'en')}")
+        for name in COMMANDS
+    ]
 
 
 async def _post_init(application: Application) -> None:
@@ -85,8 +90,12 @@ def run(application: Application, config: TelegramConfig) -> None:
     """Long polling, or a webhook with a secret token when ``config.webhook_url`` is set. Returns on Ctrl-C."""
     if config.webhook_url:
         application.run_webhook(
-            listen=config.listen, port=config.port, url_path="telegram", webhook_url=config.webhook_url,
-            secret_token=config.webhook_secret, allowed_updates=Update.ALL_TYPES,
+            listen=config.listen,
+            port=config.port,
+            url_path="telegram",
+            webhook_url=config.webhook_url,
+            secret_token=config.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -29,8 +29,13 @@ class TelegramConfig:
     port: int = 8443
 
     @classmethod
-    def from_settings(cls, webhook_url: str | None = None, listen: str = "127.0.0.1", port: int = 8443,
-                      settings: Settings | None = None) -> TelegramConfig:
+    def from_settings(
+        cls,
+        webhook_url: str | None = None,
+        listen: str = "127.0.0.1",
+        port: int = 8443,
+        settings: Settings | None = None,
+    ) -> TelegramConfig:
         """The configuration from ``settings`` (default: the app's) and the command line's options."""
         s = settings if settings is not None else current_settings()
         token = _reveal(s.telegram_bot_token)

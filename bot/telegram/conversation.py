@@ -43,9 +43,11 @@ def addressed(message: Message, bot_username: str | None) -> tuple[bool, str]:
     if bot_username:
         mention = f"@{bot_username}"
         for entity in message.entities or ():
-            if (entity.type == MessageEntityType.MENTION
-                    and body[entity.offset: entity.offset + entity.length].lower() == mention.lower()):
-                return True, (body[: entity.offset] + body[entity.offset + entity.length:]).strip()
+            if (
+                entity.type == MessageEntityType.MENTION
+                and body[entity.offset : entity.offset + entity.length].lower() == mention.lower()
+            ):
+                return True, (body[: entity.offset] + body[entity.offset + entity.length :]).strip()
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.username == bot_username:
         return True, body.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 
@@ -42,8 +43,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     details = "".join(traceback.format_exception(type(error), error, error.__traceback__)) if error else ""
     logger.error("error while handling an update: %s", mask(details))  # the traceback, personal numbers masked
     if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            await context.bot.send_message(update.effective_chat.id,
-                                           t("telegram.error", guess_language(update.effective_user)))
-        except TelegramError:
-            pass
+        with contextlib.suppress(TelegramError):  # the apology is best effort: Telegram may be what failed
+            await context.bot.send_message(
+                update.effective_chat.id, t("telegram.error", guess_language(update.effective_user))
+            )

@@ -25,13 +25,20 @@ AUDIENCE_BUTTON = re.compile(rf"^aud:(?P<audience>{'|'.join(re.escape(a.value) f
 
 def lang_keyboard(then: str) -> InlineKeyboardMarkup:
     """Each language by its own name."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t("telegram.language_name", lang),
-                                                       callback_data=f"lang:{lang}:{then}") for lang in LANGS]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t("telegram.language_name", lang), callback_data=f"lang:{lang}:{then}")
+                for lang in LANGS
+            ]
+        ]
+    )
 
 
 def audience_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(audience_name(a, lang), callback_data=f"aud:{a.value}")]
-                                 for a in Audience])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(audience_name(a, lang), callback_data=f"aud:{a.value}")] for a in Audience]
+    )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,6 +92,7 @@ async def choose_audience(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    profile = await db(services(context).quiz.profile, CHANNEL, learner_key(user.id),
-                       audiences=[context.match["audience"]])
+    profile = await db(
+        services(context).quiz.profile, CHANNEL, learner_key(user.id), audiences=[context.match["audience"]]
+    )
     await send(chat.id, context, t("telegram.welcome", profile.lang))

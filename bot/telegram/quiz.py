@@ -43,8 +43,9 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await send_poll(context, chat.id, served, lang, is_group=not is_private(chat))
 
 
-async def send_poll(context: ContextTypes.DEFAULT_TYPE, chat_id: int, served: Served, lang: str, *,
-                    is_group: bool) -> None:
+async def send_poll(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, served: Served, lang: str, *, is_group: bool
+) -> None:
     """The question as a native quiz poll (not anonymous, so each answer reaches us), mapped in the database."""
     q = served.question
     content = q.content(lang)
@@ -62,8 +63,15 @@ async def send_poll(context: ContextTypes.DEFAULT_TYPE, chat_id: int, served: Se
         return
     svc = services(context)
     poll = TelegramPoll(
-        poll_id=message.poll.id, chat_id=chat_id, message_id=message.message_id, question_id=q.id,
-        run_id=served.run_id, position=served.position, lang=lang, is_group=is_group, sent_at=svc.now(),
+        poll_id=message.poll.id,
+        chat_id=chat_id,
+        message_id=message.message_id,
+        question_id=q.id,
+        run_id=served.run_id,
+        position=served.position,
+        lang=lang,
+        is_group=is_group,
+        sent_at=svc.now(),
         closed=False,
     )
     await db(svc.quiz.db.write_retrying, lambda s: store.save_poll(s, poll))

@@ -13,8 +13,11 @@ MAX_BUTTON = 64  # characters of a button title shown
 
 def keyboard(buttons: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
     """The assistant's buttons (title, payload) as an inline keyboard, one a row; payloads too long are left out."""
-    rows = [[InlineKeyboardButton(b["title"][:MAX_BUTTON], callback_data=b["payload"])]
-            for b in buttons if len(b["payload"].encode()) <= MAX_CALLBACK]
+    rows = [
+        [InlineKeyboardButton(b["title"][:MAX_BUTTON], callback_data=b["payload"])]
+        for b in buttons
+        if len(b["payload"].encode()) <= MAX_CALLBACK
+    ]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -35,8 +38,9 @@ def split(text: str) -> list[str]:
     return parts or ["…"]
 
 
-async def send(chat_id: int, context: ContextTypes.DEFAULT_TYPE, text: str,
-               markup: InlineKeyboardMarkup | None = None) -> None:
+async def send(
+    chat_id: int, context: ContextTypes.DEFAULT_TYPE, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     """``text`` in as many messages as it needs; the keyboard goes with the last."""
     parts = split(text)
     for i, part in enumerate(parts):

@@ -50,8 +50,17 @@ def find_poll(session: Session, poll_id: str) -> PollInfo | None:
     row = session.scalar(select(TelegramPoll).where(TelegramPoll.poll_id == poll_id))
     if row is None:
         return None
-    return PollInfo(row.poll_id, row.chat_id, row.question_id, row.run_id, row.position, row.lang, row.is_group,
-                    row.sent_at, row.closed)
+    return PollInfo(
+        row.poll_id,
+        row.chat_id,
+        row.question_id,
+        row.run_id,
+        row.position,
+        row.lang,
+        row.is_group,
+        row.sent_at,
+        row.closed,
+    )
 
 
 def close_poll(session: Session, poll_id: str) -> None:

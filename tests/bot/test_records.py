@@ -76,8 +76,14 @@ def test_the_rasa_environment_imports_only_bot_shared() -> None:
     found = []
     for path in sorted((ROOT / "bot" / "rasa_ext").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
-                [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
-            found += [f"{path.name}: {name}" for name in names
-                      if name.split(".")[0] == "bot" and not name.startswith(("bot.shared", "bot.rasa_ext"))]
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else ([alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            )
+            found += [
+                f"{path.name}: {name}"
+                for name in names
+                if name.split(".")[0] == "bot" and not name.startswith(("bot.shared", "bot.rasa_ext"))
+            ]
     assert not found

@@ -39,8 +39,13 @@ def assert_none_left(before: set[int], what: str) -> None:
 
 
 def launch_chat(tmp_path: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([ANTIFRAUD, "chat", "--tracker-db", str(tmp_path / "t.db")], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    return subprocess.Popen(
+        [ANTIFRAUD, "chat", "--tracker-db", str(tmp_path / "t.db")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
 
 
 def read_until_prompt(proc: subprocess.Popen[bytes]) -> bytes:
@@ -55,9 +60,17 @@ def read_until_prompt(proc: subprocess.Popen[bytes]) -> bytes:
 
 def test_chat_session_with_numbered_buttons_and_quit(model: Path, tmp_path: Path) -> None:
     before = servers()
-    typed = "\n".join(["你好", "", "1", "我在英国读书，有人打电话说是中国大使馆的，说我有个包裹里有假护照", "/quit"]) + "\n"
-    done = subprocess.run([ANTIFRAUD, "chat", "--tracker-db", str(tmp_path / "t.db")], input=typed,
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    typed = (
+        "\n".join(["你好", "", "1", "我在英国读书，有人打电话说是中国大使馆的，说我有个包裹里有假护照", "/quit"]) + "\n"
+    )
+    done = subprocess.run(
+        [ANTIFRAUD, "chat", "--tracker-db", str(tmp_path / "t.db")],
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "[1]" in out  # buttons shown as numbered choices

@@ -9,14 +9,22 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import load_knowledge
-from bot.shared.labels import ScamType
 from bot.runtime import ROOT
+from bot.shared.labels import ScamType
 
 pytestmark = pytest.mark.stack
 
 ANTIFRAUD = str(ROOT / ".venv" / "bin" / "antifraud")
-REQUIRED = {"text": str, "lang": str, "kind": str, "scam_type": str, "urgent": bool, "confidence": float,
-            "red_flags": list, "reply": str}
+REQUIRED = {
+    "text": str,
+    "lang": str,
+    "kind": str,
+    "scam_type": str,
+    "urgent": bool,
+    "confidence": float,
+    "red_flags": list,
+    "reply": str,
+}
 
 LINES = [
     "我儿子在英国留学，刚才有人说他被绑架了，要我马上转30万赎金，不然撕票",
@@ -29,8 +37,9 @@ LINES = [
 
 
 def run_check(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([ANTIFRAUD, "check", *args], input=stdin, capture_output=True, text=True, timeout=600,
-                          cwd=ROOT)
+    return subprocess.run(
+        [ANTIFRAUD, "check", *args], input=stdin, capture_output=True, text=True, timeout=600, cwd=ROOT
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +65,11 @@ def test_one_object_per_line_with_the_contract_fields(jsonl_results: list[dict])
 def test_verdicts(jsonl_results: list[dict]) -> None:
     kidnap, police_q, hi, empty, emoji, brushing = jsonl_results
     assert (kidnap["kind"], kidnap["scam_type"], kidnap["urgent"], kidnap["lang"]) == (
-        "experience", "virtual_kidnapping", True, "zh")
+        "experience",
+        "virtual_kidnapping",
+        True,
+        "zh",
+    )
     assert kidnap["reply"].startswith("🚨")
     assert (police_q["kind"], police_q["scam_type"], police_q["lang"]) == ("question", "police_impersonation", "en")
     assert "police_transfer_call" in police_q["red_flags"]

@@ -25,8 +25,9 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([ANTIFRAUD, *args], input=stdin, capture_output=True, text=True, timeout=300, cwd=ROOT,
-                          env=env)
+    return subprocess.run(
+        [ANTIFRAUD, *args], input=stdin, capture_output=True, text=True, timeout=300, cwd=ROOT, env=env
+    )
 
 
 def test_validate_the_shipped_banks(env: dict[str, str]) -> None:

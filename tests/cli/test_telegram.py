@@ -35,22 +35,35 @@ def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
 )
 def test_a_bad_token_is_one_line(tmp_path: Path, token: str | None, message: str) -> None:
     extra = {"TELEGRAM_BOT_TOKEN": token} if token else {}
-    done = subprocess.run([ANTIFRAUD, "telegram"], capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          env=env_for(tmp_path, **extra))
+    done = subprocess.run(
+        [ANTIFRAUD, "telegram"], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env_for(tmp_path, **extra)
+    )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and message in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_bad_base_url(tmp_path: Path) -> None:
-    done = subprocess.run([ANTIFRAUD, "telegram"], capture_output=True, text=True, timeout=120, cwd=ROOT,
-                          env=env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL="ftp://x"))
+    done = subprocess.run(
+        [ANTIFRAUD, "telegram"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL="ftp://x"),
+    )
     assert done.returncode == 2 and "TELEGRAM_API_BASE_URL" in done.stderr
 
 
 def _start(tmp_path: Path, standin: StandIn, stack: Stack, *args: str, **extra: str) -> subprocess.Popen[str]:
     env = env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, **extra)
-    return subprocess.Popen([ANTIFRAUD, "telegram", "--rasa-url", stack.rasa_url, "--rasa-token", stack.token, *args],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [ANTIFRAUD, "telegram", "--rasa-url", stack.rasa_url, "--rasa-token", stack.token, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
@@ -83,8 +96,9 @@ def test_webhook_with_secret_token(tmp_path: Path, stack: Stack) -> None:
     secret = "s3cret-for-tests"
     url = f"http://127.0.0.1:{port}/telegram"
     with StandIn() as standin:
-        process = _start(tmp_path, standin, stack, "--webhook-url", url, "--port", str(port),
-                         TELEGRAM_WEBHOOK_SECRET=secret)
+        process = _start(
+            tmp_path, standin, stack, "--webhook-url", url, "--port", str(port), TELEGRAM_WEBHOOK_SECRET=secret
+        )
         try:
             hook = standin.wait_calls("setWebhook", 1, timeout=120)[0]
             assert hook.params["url"] == url and hook.params["secret_token"] == secret

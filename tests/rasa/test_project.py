@@ -24,13 +24,18 @@ def training() -> list[evaluate.Example]:
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(runtime.rasa_bin()), *args], cwd=ROOT, env=runtime.child_env(), capture_output=True,
-                          text=True, timeout=900)
+    return subprocess.run(
+        [str(runtime.rasa_bin()), *args], cwd=ROOT, env=runtime.child_env(), capture_output=True, text=True, timeout=900
+    )
 
 
 def test_generated_domain_and_rules_are_up_to_date() -> None:
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "tools/gen_domain.py", "--check"], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "tools/gen_domain.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -55,14 +60,32 @@ def test_heldout_is_never_trained_on(training: list[evaluate.Example]) -> None:
 
 
 def test_rasa_data_validate() -> None:
-    done = rasa("data", "validate", "--data", "nlu_data", "--domain", "domain.yml", "--config", "config.yml",
-                "--fail-on-warnings")
+    done = rasa(
+        "data",
+        "validate",
+        "--data",
+        "nlu_data",
+        "--domain",
+        "domain.yml",
+        "--config",
+        "config.yml",
+        "--fail-on-warnings",
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 
 def test_rasa_test_stories_without_prediction_errors(model: Path, tmp_path: Path) -> None:
-    done = rasa("test", "core", "--model", str(model), "--stories", "tests/rasa/stories",
-                "--fail-on-prediction-errors", "--out", str(tmp_path))
+    done = rasa(
+        "test",
+        "core",
+        "--model",
+        str(model),
+        "--stories",
+        "tests/rasa/stories",
+        "--fail-on-prediction-errors",
+        "--out",
+        str(tmp_path),
+    )
     assert done.returncode == 0, done.stdout[-5000:]
     assert "Correct:" in done.stdout + done.stderr
 

@@ -78,7 +78,9 @@ def test_parent_abroad_then_country_gives_local_numbers(conversation: Conversati
 
 
 def test_follow_up_questions_in_context_and_language_switch(conversation: Conversation) -> None:
-    conversation.say("i'm a student in london. a man said he was from the chinese embassy and my parcel had fake passports")
+    conversation.say(
+        "i'm a student in london. a man said he was from the chinese embassy and my parcel had fake passports"
+    )
     assert conversation.slots()["country"] == "GB"
     conversation.say("how do i report it")
     assert "999" in conversation.text or "0300 123 2040" in conversation.text
@@ -126,7 +128,7 @@ def test_is_96110_real(conversation: Conversation) -> None:
         "scam " * 4000,  # 20,000 characters
         "Bonjour, la police m'a appelé et demande de l'argent",
         "警察からお金を振り込むように言われました",
-        "{\"not\": [\"a message\"]}",
+        '{"not": ["a message"]}',
     ],
     ids=["empty", "spaces", "emoji", "binary", "20k-chars", "french", "japanese", "json"],
 )
@@ -148,7 +150,8 @@ def test_personal_numbers_never_reach_rasa_in_clear(conversation: Conversation) 
         "email": "li.wei@example.com",
     }
     conversation.say(
-        f"骗子让我报身份证号{clear['cn_id']}和银行卡{clear['card']}，还留了电话 {clear['uk_phone']} 和邮箱 {clear['email']}"
+        f"骗子让我报身份证号{clear['cn_id']}和银行卡{clear['card']}，"
+        f"还留了电话 {clear['uk_phone']} 和邮箱 {clear['email']}"
     )
     tracker = conversation.stack.tracker(conversation.sender)
     latest = tracker["latest_message"]["text"]

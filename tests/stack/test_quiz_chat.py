@@ -59,8 +59,9 @@ def test_quiz_in_chinese_by_buttons_and_typing(conversation: Conversation) -> No
     assert "答题 5 次" in conversation.text and "掌握程度" in conversation.text
 
     with quiz_db(conversation.stack).read() as s:
-        learner = s.scalar(select(Learner).where(Learner.channel == Channel.CHAT,
-                                                 Learner.external_id == conversation.sender))
+        learner = s.scalar(
+            select(Learner).where(Learner.channel == Channel.CHAT, Learner.external_id == conversation.sender)
+        )
         assert learner is not None and [a.audience for a in learner.audiences] == ["parent"]
         assert s.scalar(select(func.count()).select_from(Attempt).where(Attempt.learner_id == learner.id)) == 5
 

@@ -8,10 +8,6 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.assistant.analysis import Analysis
-from bot.i18n import catalog, t
-from bot.knowledge import Contact, KnowledgeBase, Text
-from bot.shared.labels import SCAM_TYPES, ScamType
-from bot.shared.lang import Lang
 from bot.assistant.numbers import number_variants, numbers_in, official_contact
 from bot.assistant.teach import (
     MAX_FLAGS,
@@ -30,6 +26,10 @@ from bot.assistant.teach import (
     simple_reply,
     what_to_do_reply,
 )
+from bot.i18n import catalog, t
+from bot.knowledge import Contact, KnowledgeBase, Text
+from bot.shared.labels import SCAM_TYPES, ScamType
+from bot.shared.lang import Lang
 
 AnalysisFactory = Callable[..., Analysis]
 
@@ -114,19 +114,47 @@ def assert_in_language(kb: KnowledgeBase, reply: Reply, lang: Lang) -> None:
 
 # (id, lang, country, scam, text, police numbers in the call line, consular line expected)
 URGENT = [
-    ("GB-en", EN, "GB", "police_impersonation",
-     "A man who says he's from the Met police is still on the phone, he wants me to move my savings to a safe account",
-     ("999",), True),
-    ("AU-en", EN, "AU", "virtual_kidnapping",
-     "Someone says they kidnapped my son in Melbourne and wants a ransom right now", ("000",), True),
-    ("US-en", EN, "US", "police_impersonation",
-     "they're asking me to transfer right now, the officer says I'm a suspect in money laundering", ("911",), True),
+    (
+        "GB-en",
+        EN,
+        "GB",
+        "police_impersonation",
+        "A man who says he's from the Met police is still on the phone, he wants me to move my savings to a safe "
+        "account",
+        ("999",),
+        True,
+    ),
+    (
+        "AU-en",
+        EN,
+        "AU",
+        "virtual_kidnapping",
+        "Someone says they kidnapped my son in Melbourne and wants a ransom right now",
+        ("000",),
+        True,
+    ),
+    (
+        "US-en",
+        EN,
+        "US",
+        "police_impersonation",
+        "they're asking me to transfer right now, the officer says I'm a suspect in money laundering",
+        ("911",),
+        True,
+    ),
     ("CA-zh", ZH, "CA", "investment", "平台说要交20%的税才能提现，他们让我现在马上转账", ("911",), True),
     ("CN-zh", ZH, "CN", "police_impersonation", "他还在电话里，说我涉嫌洗钱，让我把钱转到安全账户", ("110",), False),
     ("zh-no-country", ZH, None, "verification_code", "刚转了2万，对方还在电话里让我报验证码", ("110",), False),
     ("JP-zh", ZH, "JP", "police_impersonation", "我在东京，自称中国警察的人还在视频里，让我马上转账", ("110",), True),
-    ("KR-en", EN, "KR", "customer_service_refund",
-     "I'm in Seoul and the refund agent is still on the line asking me to share my screen right now", ("112",), True),
+    (
+        "KR-en",
+        EN,
+        "KR",
+        "customer_service_refund",
+        "I'm in Seoul and the refund agent is still on the line asking me to share my screen right now",
+        ("112",),
+        True,
+    ),
 ]
 
 
@@ -200,21 +228,56 @@ def test_calm_experience_names_the_scam_first(
 
 # (id, lang, scam, what the user said, red flags that must be picked)
 FLAG_STORIES = [
-    ("police-zh-safe-account", ZH, "police_impersonation",
-     "有个自称公安的人打电话说我涉嫌洗钱，让我把钱转到安全账户", ("safe_account", "crime_accusation_call")),
-    ("police-en-transferred-call", EN, "police_impersonation",
-     "A woman from China Telecom said my SIM card was used for fraud, "
-     "then they transferred my call to a police officer in Shanghai",
-     ("police_transfer_call",)),
-    ("police-en-safe-account-secret", EN, "police_impersonation",
-     "The officer told me not to tell my family and to move everything to a safe account",
-     ("safe_account", "secrecy_order")),
-    ("police-zh-warrant", ZH, "police_impersonation", "他在微信上给我发了一张通缉令，上面有我的照片", ("online_warrant",)),
-    ("brushing-zh-unlock", ZH, "order_brushing", "做刷单任务，现在提现要先交保证金才能到账", ("pay_to_unlock_withdrawal",)),
-    ("brushing-en-combo", EN, "order_brushing", "I got a combo order and now they say my task is stuck until I top up",
-     ("combo_order_stuck",)),
-    ("phishing-en-link", EN, "phishing_link", "I clicked a link in a text about my parcel and typed in my card number",
-     ("unknown_link", "card_details_on_page")),
+    (
+        "police-zh-safe-account",
+        ZH,
+        "police_impersonation",
+        "有个自称公安的人打电话说我涉嫌洗钱，让我把钱转到安全账户",
+        ("safe_account", "crime_accusation_call"),
+    ),
+    (
+        "police-en-transferred-call",
+        EN,
+        "police_impersonation",
+        "A woman from China Telecom said my SIM card was used for fraud, "
+        "then they transferred my call to a police officer in Shanghai",
+        ("police_transfer_call",),
+    ),
+    (
+        "police-en-safe-account-secret",
+        EN,
+        "police_impersonation",
+        "The officer told me not to tell my family and to move everything to a safe account",
+        ("safe_account", "secrecy_order"),
+    ),
+    (
+        "police-zh-warrant",
+        ZH,
+        "police_impersonation",
+        "他在微信上给我发了一张通缉令，上面有我的照片",
+        ("online_warrant",),
+    ),
+    (
+        "brushing-zh-unlock",
+        ZH,
+        "order_brushing",
+        "做刷单任务，现在提现要先交保证金才能到账",
+        ("pay_to_unlock_withdrawal",),
+    ),
+    (
+        "brushing-en-combo",
+        EN,
+        "order_brushing",
+        "I got a combo order and now they say my task is stuck until I top up",
+        ("combo_order_stuck",),
+    ),
+    (
+        "phishing-en-link",
+        EN,
+        "phishing_link",
+        "I clicked a link in a text about my parcel and typed in my card number",
+        ("unknown_link", "card_details_on_page"),
+    ),
     ("phishing-zh-app", ZH, "phishing_link", "对方让我下载一个app，说可以远程协助", ("remote_app_install",)),
 ]
 
@@ -288,14 +351,29 @@ def test_experience_does_not_ask_about_money_when_known(
 
 # (id, lang, question, scam, red flag whose truth answers it)
 QUESTIONS = [
-    ("en-transfer-call", EN, "can the police transfer my call to another police station?", "police_impersonation",
-     "police_transfer_call"),
+    (
+        "en-transfer-call",
+        EN,
+        "can the police transfer my call to another police station?",
+        "police_impersonation",
+        "police_transfer_call",
+    ),
     ("zh-transfer-call", ZH, "公安局会把电话转接到外地公安局吗？", "police_impersonation", "police_transfer_call"),
-    ("en-safe-account", EN, "Is there really a safe account to protect my money?", "police_impersonation",
-     "safe_account"),
+    (
+        "en-safe-account",
+        EN,
+        "Is there really a safe account to protect my money?",
+        "police_impersonation",
+        "safe_account",
+    ),
     ("zh-safe-account", ZH, "安全账户是真的吗", "police_impersonation", "safe_account"),
-    ("en-warrant", EN, "would the police send me an arrest warrant on WhatsApp?", "police_impersonation",
-     "online_warrant"),
+    (
+        "en-warrant",
+        EN,
+        "would the police send me an arrest warrant on WhatsApp?",
+        "police_impersonation",
+        "online_warrant",
+    ),
     ("zh-unlock", ZH, "刷单提现要交保证金正常吗", "order_brushing", "pay_to_unlock_withdrawal"),
 ]
 
@@ -512,9 +590,7 @@ def test_location_with_urgent_scam_adds_the_call_now_line(kb: KnowledgeBase, lan
     assert has_number(reply.messages[1].splitlines()[0], "000") and has_number(reply.messages[1], "12308")
 
 
-@pytest.mark.parametrize(
-    ("lang", "text"), [(EN, "I'm in Peru"), (ZH, "我在秘鲁")], ids=["en-peru", "zh-peru"]
-)
+@pytest.mark.parametrize(("lang", "text"), [(EN, "I'm in Peru"), (ZH, "我在秘鲁")], ids=["en-peru", "zh-peru"])
 def test_unknown_location_points_to_local_police_and_12308(kb: KnowledgeBase, lang: Lang, text: str) -> None:
     reply = location_reply(kb, text, Context(lang=lang))
     assert reply.messages == [t("assistant.location_unknown", lang, consular="+86-10-12308 / +86-10-65612308")]

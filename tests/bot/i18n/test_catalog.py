@@ -11,9 +11,9 @@ import pytest
 from bot.i18n import LANGS, CatalogError, catalog, language, placeholders, t
 from bot.knowledge.model import RECOVERY_WARNING_MISSING
 from bot.quiz.model import Audience
-from bot.telegram.app import COMMANDS
 from bot.settings import ROOT
 from bot.shared.lang import Lang
+from bot.telegram.app import COMMANDS
 
 
 def write(directory: Path, name: str, text: str) -> Path:
@@ -30,14 +30,19 @@ def _fresh_cache():
     catalog.cache_clear()
 
 
-@pytest.mark.parametrize(("given", "expected"), [(Lang.ZH, "zh"), (Lang.EN, "en"), ("en", "en"), ("fr", "zh"), (None, "zh")],
-                         ids=["Lang.ZH", "Lang.EN", "en", "other-language", "none"])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(Lang.ZH, "zh"), (Lang.EN, "en"), ("en", "en"), ("fr", "zh"), (None, "zh")],
+    ids=["Lang.ZH", "Lang.EN", "en", "other-language", "none"],
+)
 def test_one_fallback_rule(given: object, expected: str) -> None:
     assert language(given) == expected
 
 
 def test_plural_forms_by_count(tmp_path: Path) -> None:
-    directory = write(tmp_path, "demo.yml", 'days:\n  zh: "连续 {count} 天"\n  en: {one: "{count} day", other: "{count} days"}\n')
+    directory = write(
+        tmp_path, "demo.yml", 'days:\n  zh: "连续 {count} 天"\n  en: {one: "{count} day", other: "{count} days"}\n'
+    )
     entries = catalog(directory)
     assert entries["demo.days"].template("en", 1) == "{count} day"
     assert entries["demo.days"].template("en", 2) == "{count} days"
@@ -45,13 +50,20 @@ def test_plural_forms_by_count(tmp_path: Path) -> None:
 
 
 def test_every_problem_with_file_and_line(tmp_path: Path) -> None:
-    write(tmp_path, "a.yml", "\n".join([
-        'ok: {zh: "好", en: "OK"}',
-        'no_en: {zh: "好"}',
-        'mismatch: {zh: "{a}", en: "{b}"}',
-        'bad_plural: {zh: "x", en: {one: "x"}}',
-        'ok: {zh: "再", en: "again"}',
-    ]) + "\n")
+    write(
+        tmp_path,
+        "a.yml",
+        "\n".join(
+            [
+                'ok: {zh: "好", en: "OK"}',
+                'no_en: {zh: "好"}',
+                'mismatch: {zh: "{a}", en: "{b}"}',
+                'bad_plural: {zh: "x", en: {one: "x"}}',
+                'ok: {zh: "再", en: "again"}',
+            ]
+        )
+        + "\n",
+    )
     write(tmp_path, "b.yml", "- not\n- a mapping\n")
     write(tmp_path, "c.yml", "key: [unclosed\n")
     with pytest.raises(CatalogError) as raised:
@@ -221,8 +233,13 @@ def not_texts(module: ast.Module) -> set[int]:
                 if keyword.arg == "help":
                     found.update(id(n) for n in strings(keyword.value))
             func = node.func
-            if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "re"
-                    and func.attr in PATTERN_FUNCTIONS and node.args):
+            if (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "re"
+                and func.attr in PATTERN_FUNCTIONS
+                and node.args
+            ):
                 found.update(id(n) for n in strings(node.args[0]))
     return found
 
@@ -237,8 +254,11 @@ def test_no_chinese_text_in_code(path: Path) -> None:
     module = tree(path)
     skip = not_texts(module)
     allowed = CJK_STRINGS.get(name, {})
-    found = [f"line {n.lineno}: {str(n.value)[:60]!r}" for n in strings(module)
-             if id(n) not in skip and n.value not in allowed and CJK.search(str(n.value))]
+    found = [
+        f"line {n.lineno}: {str(n.value)[:60]!r}"
+        for n in strings(module)
+        if id(n) not in skip and n.value not in allowed and CJK.search(str(n.value))
+    ]
     assert not found, "texts to move to bot/i18n:\n" + "\n".join(found)
 
 
@@ -265,16 +285,19 @@ def learner_functions() -> list[tuple[str, str]]:
     return [(module, name) for module, names in LEARNER_FUNCTIONS.items() for name in names]
 
 
-@pytest.mark.parametrize(("module", "function"), learner_functions(),
-                         ids=[f"{m}::{f}" for m, f in learner_functions()])
+@pytest.mark.parametrize(("module", "function"), learner_functions(), ids=[f"{m}::{f}" for m, f in learner_functions()])
 def test_no_english_text_in_learner_terminal(module: str, function: str) -> None:
     """What the terminal chat and quiz show comes from the catalog; the only English words allowed in what they
     print are usage errors naming an option ("--lang is zh or en"), as Typer's own usage errors are English."""
-    found_function = [n for n in ast.walk(tree(ROOT / module))
-                      if isinstance(n, ast.FunctionDef) and n.name == function]
+    found_function = [n for n in ast.walk(tree(ROOT / module)) if isinstance(n, ast.FunctionDef) and n.name == function]
     assert found_function, f"{module} has no function {function}: update LEARNER_FUNCTIONS"
-    lookups = {id(n) for call in ast.walk(found_function[0]) if isinstance(call, ast.Call) and call_name(call) == "t"
-               for argument in call.args for n in strings(argument)}  # t("terminal.bye", "en"): a key and a language
+    lookups = {
+        id(n)
+        for call in ast.walk(found_function[0])
+        if isinstance(call, ast.Call) and call_name(call) == "t"
+        for argument in call.args
+        for n in strings(argument)
+    }  # t("terminal.bye", "en"): a key and a language
     found = []
     for call in ast.walk(found_function[0]):
         if isinstance(call, ast.Call) and call_name(call) in SHOWN_BY:

@@ -574,26 +574,46 @@ def test_cue_examples_name_real_flags_and_match_them(kb: KnowledgeBase) -> None:
 # (id, red flag, what a user might write): a sample of 15 flags across the scam types, both languages.
 FLAG_SENTENCES = [
     ("safe_account-zh", "safe_account", "他说我涉嫌洗钱，要我把存款转到安全账户里做资金核查"),
-    ("safe_account-en", "safe_account", "The officer said I must move my savings to a safe account to prove my innocence"),
+    (
+        "safe_account-en",
+        "safe_account",
+        "The officer said I must move my savings to a safe account to prove my innocence",
+    ),
     ("police_transfer_call-en", "police_transfer_call", "they transferred my call to the Shanghai police"),
     ("police_transfer_call-zh", "police_transfer_call", "医保局的人说帮我转接到公安局"),
     ("secrecy_order-en", "secrecy_order", "He said it's a confidential case and I must not tell my family"),
     ("online_warrant-zh", "online_warrant", "对方视频里穿着警服，还给我看了通缉令"),
     ("share_verification_code-zh", "share_verification_code", "客服让我把手机收到的验证码告诉他"),
-    ("share_verification_code-en", "share_verification_code", "They asked me to read out the code they sent to my phone"),
+    (
+        "share_verification_code-en",
+        "share_verification_code",
+        "They asked me to read out the code they sent to my phone",
+    ),
     ("screen_sharing-en", "screen_sharing", "He asked me to share my screen so he could guide me through the refund"),
     ("unknown_link-en", "unknown_link", "I got a text saying my parcel is held, and I clicked the link"),
     ("remote_app_install-zh", "remote_app_install", "对方让我下载一个会议软件，说要远程协助我退款"),
     ("pay_to_unlock_withdrawal-zh", "pay_to_unlock_withdrawal", "刷单赚的钱提现不了，客服说要先交保证金才能提现"),
-    ("pay_to_unlock_withdrawal-en", "pay_to_unlock_withdrawal", "I can't withdraw my earnings unless I pay a tax first"),
+    (
+        "pay_to_unlock_withdrawal-en",
+        "pay_to_unlock_withdrawal",
+        "I can't withdraw my earnings unless I pay a tax first",
+    ),
     ("isolate_and_film-en", "isolate_and_film", "They told my son to stay alone in a hotel and film himself tied up"),
     ("rent_bank_card-zh", "rent_bank_card", "有人出钱想租我的银行卡，说一张卡给两千"),
     ("recovery_fee-en", "recovery_fee", "A company says they can recover my lost money but I have to pay a fee first"),
     ("urgency_pressure-zh", "urgency_pressure", "他一直催我，说必须今天转账，不然就冻结我的账户"),
-    ("move_to_private_chat-en", "move_to_private_chat", "The seller asked me to continue on WhatsApp instead of the app"),
+    (
+        "move_to_private_chat-en",
+        "move_to_private_chat",
+        "The seller asked me to continue on WhatsApp instead of the app",
+    ),
     ("sextortion_threat-zh", "sextortion_threat", "他说不给钱就把我的视频发给我通讯录里的人"),
     ("love_money_request-en", "love_money_request", "My boyfriend I met online needs money for a hospital bill"),
-    ("fake_transfer_screenshot-en", "fake_transfer_screenshot", "She sent me a screenshot of the transfer but nothing arrived"),
+    (
+        "fake_transfer_screenshot-en",
+        "fake_transfer_screenshot",
+        "She sent me a screenshot of the transfer but nothing arrived",
+    ),
     ("upfront_loan_fee-zh", "upfront_loan_fee", "贷款平台说要先交两千手续费才能放款"),
 ]
 

@@ -37,4 +37,3 @@ def make_bot(standin: StandIn, telegram_db: Database, stack: runtime.Stack) -> I
     for bot in running:
         if bot.thread.is_alive():
             bot.stop()
-

@@ -26,8 +26,9 @@ class RunningBot:
         self.config = TelegramConfig(token=TOKEN, base_url=standin.base_url)
         quiz = QuizService(database, round_size=3)
         quiz.prepare()
-        self.services = Services(quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge(),
-                                 round_size=3)
+        self.services = Services(
+            quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge(), round_size=3
+        )
         self.application = build_application(self.config, self.services)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)

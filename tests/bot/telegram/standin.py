@@ -78,8 +78,12 @@ class StandIn:
 
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
         with self.lock:
-            return [c for c in self.calls if (method is None or c.method == method)
-                    and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]
+            return [
+                c
+                for c in self.calls
+                if (method is None or c.method == method)
+                and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+            ]
 
     def wait_for(self, predicate: Any, timeout: float = 30.0) -> list[Call]:
         """Wait until ``predicate(calls)`` is true; return the calls."""
@@ -88,14 +92,26 @@ class StandIn:
             while not predicate(self.calls):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise TimeoutError(f"stand-in: condition not met in {timeout} s; calls: "
-                                       f"{[c.method for c in self.calls][-20:]}")
+                    raise TimeoutError(
+                        f"stand-in: condition not met in {timeout} s; calls: {[c.method for c in self.calls][-20:]}"
+                    )
                 self.lock.wait(min(remaining, 0.2))
             return list(self.calls)
 
     def wait_calls(self, method: str, count: int, chat_id: int | None = None, timeout: float = 30.0) -> list[Call]:
-        self.wait_for(lambda calls: len([c for c in calls if c.method == method and (
-            chat_id is None or str(c.params.get("chat_id")) == str(chat_id))]) >= count, timeout)
+        self.wait_for(
+            lambda calls: (
+                len(
+                    [
+                        c
+                        for c in calls
+                        if c.method == method and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+                    ]
+                )
+                >= count
+            ),
+            timeout,
+        )
         return self.sent(method, chat_id)
 
     def delivered(self, timeout: float = 30.0) -> None:
@@ -117,15 +133,26 @@ class StandIn:
             waits = self.failures.get(method)
             if waits:
                 retry = waits.pop(0)
-                return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry}",
-                             "parameters": {"retry_after": retry}}
+                return 429, {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry}",
+                    "parameters": {"retry_after": retry},
+                }
         handler = getattr(self, f"api_{method}", None)
         result = handler(params) if handler else True
         return 200, {"ok": True, "result": result}
 
     def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME,
-                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Anti-fraud",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -141,35 +168,58 @@ class StandIn:
 
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
-        return {"message_id": next(self.message_ids), "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME},
-                **extra}
+        return {
+            "message_id": next(self.message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME},
+            **extra,
+        }
 
     def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, text=params.get("text", ""))
 
     def api_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
         options = params.get("options") or []
-        poll = {"id": f"poll{next(self.poll_ids)}", "question": params.get("question", ""),
-                "options": [{"text": o if isinstance(o, str) else o.get("text", ""), "voter_count": 0,
-                             "persistent_id": f"o{i}"} for i, o in enumerate(options)],
-                "total_voter_count": 0, "is_closed": False, "is_anonymous": False, "allows_revoting": False,
-                "members_only": False,
-                "type": params.get("type", "regular"),
-                "allows_multiple_answers": str(params.get("allows_multiple_answers", "false")).lower() == "true"}
+        poll = {
+            "id": f"poll{next(self.poll_ids)}",
+            "question": params.get("question", ""),
+            "options": [
+                {"text": o if isinstance(o, str) else o.get("text", ""), "voter_count": 0, "persistent_id": f"o{i}"}
+                for i, o in enumerate(options)
+            ],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": False,
+            "allows_revoting": False,
+            "members_only": False,
+            "type": params.get("type", "regular"),
+            "allows_multiple_answers": str(params.get("allows_multiple_answers", "false")).lower() == "true",
+        }
         if "correct_option_ids" in params:
             poll["correct_option_ids"] = list(params["correct_option_ids"])
         return self._message(params, poll=poll)
 
     def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self._message(params, photo=[{"file_id": "photo1", "file_unique_id": "p1", "width": 800,
-                                             "height": 600}], caption=params.get("caption"))
+        return self._message(
+            params,
+            photo=[{"file_id": "photo1", "file_unique_id": "p1", "width": 800, "height": 600}],
+            caption=params.get("caption"),
+        )
 
     def api_stopPoll(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"id": "poll", "question": "", "options": [], "total_voter_count": 0, "is_closed": True,
-                "is_anonymous": False, "type": "quiz", "allows_multiple_answers": False, "allows_revoting": False,
-                "members_only": False}
+        return {
+            "id": "poll",
+            "question": "",
+            "options": [],
+            "total_voter_count": 0,
+            "is_closed": True,
+            "is_anonymous": False,
+            "type": "quiz",
+            "allows_multiple_answers": False,
+            "allows_revoting": False,
+            "members_only": False,
+        }
 
     # --- HTTP
 
@@ -189,7 +239,7 @@ class StandIn:
                 if not self.path.startswith(prefix):
                     self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
                     return
-                method = self.path[len(prefix):].split("?")[0]
+                method = self.path[len(prefix) :].split("?")[0]
                 params = parse_body(self.headers.get("Content-Type", ""), body)
                 status, payload = standin.handle(method, params)
                 self._reply(status, payload)
@@ -246,12 +296,28 @@ def user(user_id: int, language_code: str = "en", first_name: str = "Ann") -> di
     return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
 
 
-def message_update(update_id: int, chat_id: int, user_: dict[str, Any], text: str, *, group: bool = False,
-                   entities: list[dict[str, Any]] | None = None, message_id: int = 1) -> dict[str, Any]:
-    chat = {"id": chat_id, "type": "supergroup", "title": "Class 3B"} if group else {
-        "id": chat_id, "type": "private", "first_name": user_.get("first_name", "")}
-    message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": user_,
-                               "text": text}
+def message_update(
+    update_id: int,
+    chat_id: int,
+    user_: dict[str, Any],
+    text: str,
+    *,
+    group: bool = False,
+    entities: list[dict[str, Any]] | None = None,
+    message_id: int = 1,
+) -> dict[str, Any]:
+    chat = (
+        {"id": chat_id, "type": "supergroup", "title": "Class 3B"}
+        if group
+        else {"id": chat_id, "type": "private", "first_name": user_.get("first_name", "")}
+    )
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": chat,
+        "from": user_,
+        "text": text,
+    }
     if text.startswith("/"):
         command = text.split()[0]
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
@@ -267,13 +333,31 @@ def mention(text: str) -> list[dict[str, Any]]:
 
 
 def callback_update(update_id: int, chat_id: int, user_: dict[str, Any], data: str) -> dict[str, Any]:
-    return {"update_id": update_id, "callback_query": {
-        "id": f"cb{update_id}", "from": user_, "chat_instance": "ci", "data": data,
-        "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
-                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME},
-                    "text": "…"}}}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cb{update_id}",
+            "from": user_,
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME},
+                "text": "…",
+            },
+        },
+    }
 
 
 def poll_answer_update(update_id: int, poll_id: str, user_: dict[str, Any], option_ids: list[int]) -> dict[str, Any]:
-    return {"update_id": update_id, "poll_answer": {"poll_id": poll_id, "user": user_, "option_ids": option_ids,
-                                                     "option_persistent_ids": [f"o{i}" for i in option_ids]}}
+    return {
+        "update_id": update_id,
+        "poll_answer": {
+            "poll_id": poll_id,
+            "user": user_,
+            "option_ids": option_ids,
+            "option_persistent_ids": [f"o{i}" for i in option_ids],
+        },
+    }

@@ -96,8 +96,11 @@ def test_an_ordinary_message_writes_no_learner(standin: StandIn, make_bot, teleg
     ("who", "story", "expect"),
     [
         (LI, "兼职刷单，先垫付300元做任务，说完成后返佣金，现在说要再充2000才能提现", "刷单"),
-        (ANN, "someone on a dating app showed me a crypto trading platform, I invested 5000 and now I can't withdraw",
-         "invest"),
+        (
+            ANN,
+            "someone on a dating app showed me a crypto trading platform, I invested 5000 and now I can't withdraw",
+            "invest",
+        ),
     ],
     ids=["zh-order-brushing", "en-investment"],
 )
@@ -111,8 +114,12 @@ def test_a_story_gets_the_assistants_reply(standin: StandIn, make_bot, who: dict
 
 def test_urgent_case_stop_now_first(standin: StandIn, make_bot) -> None:
     make_bot()
-    say(standin, ANN, "a man from the chinese embassy transferred my call to shanghai police, they say I'm a suspect "
-                      "and I must move my savings to a safe account right now, he is still on the line")
+    say(
+        standin,
+        ANN,
+        "a man from the chinese embassy transferred my call to shanghai police, they say I'm a suspect "
+        "and I must move my savings to a safe account right now, he is still on the line",
+    )
     reply = standin.wait_calls("sendMessage", 1, ANN["id"])[0].params["text"]
     assert reply.startswith("🚨") and "safe account" in reply.lower()
     assert reply.index("🚨") < reply.lower().index("red flag") if "red flag" in reply.lower() else True
@@ -175,8 +182,11 @@ def test_unknown_or_closed_polls_are_ignored_quietly(standin: StandIn, make_bot,
     standin.wait_calls("sendPoll", 2, ANN["id"])
     standin.push(poll_answer_update(standin.next_update_id(), poll_id, ANN, [1]))  # closed now
     say(standin, ANN, "/help")
-    standin.wait_for(lambda calls: any("/quiz" in str(c.params.get("text", "")) and "Commands" in
-                                       str(c.params.get("text", "")) for c in calls))
+    standin.wait_for(
+        lambda calls: any(
+            "/quiz" in str(c.params.get("text", "")) and "Commands" in str(c.params.get("text", "")) for c in calls
+        )
+    )
     with telegram_db.read() as s:
         assert s.scalar(select(func.count()).select_from(Attempt)) == 1
     assert not any("wrong" in t.lower() for t in texts(standin, ANN["id"]))
