@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
@@ -29,6 +29,11 @@ from sqlalchemy.orm import Session, sessionmaker
 ROOT = Path(__file__).resolve().parents[2]
 
 T = TypeVar("T")
+
+#: The key, in every session's ``info``, of the database's holder: one dict per :class:`Database`, shared by all
+#: its sessions and never by two databases, where the layers above keep what they cache for this database (the
+#: quiz engine its prepared statements and question pools). The database does not look inside.
+SHARED = "bot.db.shared"
 
 
 def default_path() -> Path:
@@ -49,12 +54,13 @@ def redacted(url: URL) -> str:
 
 
 class Database:
-    """An engine plus its session factory."""
+    """An engine, its session factory and the holder its sessions share (``session.info[SHARED]``)."""
 
     def __init__(self, url: str | URL | None = None, *, echo: bool = False) -> None:
         self.url = database_url(url)
         self.engine: Engine = _make_engine(self.url, echo=echo)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.shared: dict[str, Any] = {}
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={SHARED: self.shared})
 
     @property
     def is_sqlite(self) -> bool:

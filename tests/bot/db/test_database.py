@@ -75,3 +75,18 @@ def test_repr_hides_the_password() -> None:
     db = Database("postgresql://user:secret@127.0.0.1:1/x")
     assert "secret" not in repr(db)
     db.dispose()
+
+
+def test_sessions_share_their_database_holder_only(tmp_path: Path) -> None:
+    from bot.db.database import SHARED
+
+    one, two = Database(f"sqlite:///{tmp_path / 'one.db'}"), Database(f"sqlite:///{tmp_path / 'two.db'}")
+    try:
+        with one.read() as a, one.read() as b, two.read() as c:
+            assert a.info[SHARED] is b.info[SHARED] is one.shared
+            assert c.info[SHARED] is two.shared and two.shared is not one.shared
+            a.info["scratch"] = 1  # a session's own info stays its own
+            assert "scratch" not in b.info
+    finally:
+        one.dispose()
+        two.dispose()
