@@ -23,8 +23,7 @@ from bot.quiz import engine
 from bot.quiz.bank import load_banks
 from bot.quiz.engine import AnswerResult, ImportResult, Report, Served
 from bot.quiz.model import Audience
-
-DEFAULT_ROUND = 5
+from bot.settings import settings
 
 
 def utcnow() -> datetime:
@@ -94,12 +93,12 @@ class QuizService:
         *,
         clock: Callable[[], datetime] = utcnow,
         seeds: Callable[[], int] | None = None,
-        round_size: int = DEFAULT_ROUND,
+        round_size: int | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.seeds = seeds or (lambda: random.SystemRandom().randrange(2**31))
-        self.round_size = round_size
+        self.round_size = settings().round_size if round_size is None else round_size  # the one default
 
     # --- set-up
 
