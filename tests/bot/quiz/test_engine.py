@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from bot.db import Database
 from bot.db.models import Attempt, Learner, Question, QuizRun, ReviewState, RunItem
 from bot.quiz import engine
+from bot.quiz.bank import Banks
 from bot.quiz.engine.common import question_record
 from bot.quiz.engine.reports import mastery as mastery_of
-from bot.quiz.bank import Banks
 from bot.quiz.model import Bank
 from bot.quiz.synthetic import synthetic_question
 
