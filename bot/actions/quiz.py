@@ -32,12 +32,13 @@ from bot.quiz.present import (
     text,
 )
 from bot.quiz.service import QuizService
+from bot.settings import settings
 
 logger = logging.getLogger(__name__)
 logger.addFilter(MaskingFilter())
 
 CHANNEL = Channel.CHAT
-ROUND = 5
+ROUND = settings().round_size
 
 _service: QuizService | None = None
 _lock = threading.Lock()

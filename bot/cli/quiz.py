@@ -103,12 +103,18 @@ def report_cmd(
     typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else format_report(report, lang))
 
 
+def _round_size() -> int:
+    from bot.settings import settings
+
+    return settings().round_size
+
+
 @app.callback()
 def quiz(
     ctx: typer.Context,
     lang: Optional[str] = typer.Option(None, help="zh or en (asked if not given)."),
     audience: Optional[list[str]] = typer.Option(None, help="overseas_student, parent, elderly, online_shopper, job_seeker or general; repeat for several (asked the first time)."),
-    size: int = typer.Option(10, min=1, max=100, help="Questions in the round."),
+    size: int = typer.Option(default_factory=_round_size, min=1, max=100, show_default="ANTIFRAUD_ROUND_SIZE or 5", help="Questions in the round."),
     learner: str = typer.Option(getpass.getuser(), help="Your name here: progress is kept per name."),
     db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     seed: Optional[int] = typer.Option(None, help="Fix the random choices (for a reproducible round)."),

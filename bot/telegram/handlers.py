@@ -30,6 +30,7 @@ from bot.quiz.engine import Served
 from bot.quiz.model import Audience
 from bot.quiz.present import audience_name, format_report, text
 from bot.quiz.service import QuizService
+from bot.settings import settings
 from bot.telegram import store
 from bot.telegram.answers import PollVote, VoteBatcher
 from bot.telegram.assistant import Assistant, AssistantError
@@ -52,7 +53,7 @@ class Services:
     quiz: QuizService
     assistant: Assistant
     kb: KnowledgeBase
-    round_size: int = 5
+    round_size: int = field(default_factory=lambda: settings().round_size)
     votes: VoteBatcher = field(init=False)
 
     def __post_init__(self) -> None:

@@ -115,3 +115,17 @@ def test_profile(service: QuizService) -> None:
     assert new.is_new and new.audiences == ("parent",) and new.lang == "en"
     again = service.profile("cli", "pat")
     assert not again.is_new and again.audiences == ("parent",)
+
+
+def test_the_round_size_is_the_setting_unless_given(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import settings
+
+    monkeypatch.setenv("ANTIFRAUD_ROUND_SIZE", "7")
+    settings.cache_clear()
+    try:
+        assert QuizService(sqlite_db).round_size == 7
+        assert QuizService(sqlite_db, round_size=3).round_size == 3
+    finally:
+        monkeypatch.delenv("ANTIFRAUD_ROUND_SIZE")
+        settings.cache_clear()
+    assert QuizService(sqlite_db).round_size == settings().round_size
