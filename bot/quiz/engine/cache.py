@@ -50,7 +50,7 @@ class EngineCache:
         self.hashes: weakref.WeakKeyDictionary[Any, dict[str, str | None]] = weakref.WeakKeyDictionary()
         q = Question.__table__
         self._hash = select(q.c.content_hash).where(q.c.id == bindparam("b_question"))
-        self._content = select(q.c.content).where(q.c.id == bindparam("b_question"))
+        self._content = select(q.c.content, q.c.content_hash).where(q.c.id == bindparam("b_question"))
 
     def built(self, kind: Callable[[str], S], session: Session) -> S:
         """The statement set ``kind`` (a class taking the dialect name), built on first use."""
@@ -59,21 +59,26 @@ class EngineCache:
             found = self.statements[kind] = kind(session.get_bind().dialect.name)
         return found
 
-    def question(self, connection: Connection, question_id: str) -> QuestionRecord:
-        """The question ``question_id`` as it is in this transaction; :class:`QuizError` if there is none."""
-        hashes = self.hashes.setdefault(connection.get_transaction() or connection, {})
-        content_hash = hashes.get(question_id)
+    def question(self, connection: Connection, question_id: str, content_hash: str | None = None) -> QuestionRecord:
+        """The question ``question_id`` as it is in this transaction (whose content hash the caller may have read
+        in it already); :class:`QuizError` if there is none."""
         if content_hash is None:
-            content_hash = connection.execute(self._hash, {"b_question": question_id}).scalar()
-            hashes[question_id] = content_hash
-        if content_hash is None:
-            raise QuizError(f"unknown question {question_id!r}")
+            hashes = self.hashes.setdefault(connection.get_transaction() or connection, {})
+            content_hash = hashes.get(question_id)
+            if content_hash is None:
+                content_hash = connection.execute(self._hash, {"b_question": question_id}).scalar()
+                hashes[question_id] = content_hash
+            if content_hash is None:
+                raise QuizError(f"unknown question {question_id!r}")
         record = self.records.get((question_id, content_hash))
         if record is None:
-            record = question_from_record(connection.execute(self._content, {"b_question": question_id}).scalar())
+            row = connection.execute(self._content, {"b_question": question_id}).one_or_none()
+            if row is None:
+                raise QuizError(f"unknown question {question_id!r}")
+            record = question_from_record(row.content)
             if len(self.records) > self.MAX_RECORDS:
                 self.records.clear()
-            self.records[(question_id, content_hash)] = record
+            self.records[(question_id, row.content_hash)] = record  # as stored now, whatever the caller knew
         return record
 
 

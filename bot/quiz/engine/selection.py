@@ -249,8 +249,6 @@ def next_question(session: Session, run: QuizRun, *, now: datetime) -> Served | 
     question_id, reason = choice
     connection.execute(sql.add_item, {"run_id": run.id, "position": position, "question_id": question_id,
                                       "served_at": now, "reason": reason, "answered": False})
-    record = cache.records.get((question_id, known_hash)) if known_hash else None
-    if record is None:
-        record = cache.question(connection, question_id)
+    record = cache.question(connection, question_id, known_hash)  # the hash is known on the "due" and "new" paths
     return Served(run.id, position, record, reason)
 
