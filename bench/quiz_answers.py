@@ -18,7 +18,7 @@ import argparse
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from _common import verdict, write_results
 from _quizdb import scratch
@@ -26,7 +26,7 @@ from _quizdb import scratch
 from bot.quiz import engine
 from bot.quiz.synthetic import synthetic_banks
 
-NOW = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 TARGET_S = 1.0
 WRITERS = 8
 
@@ -43,10 +43,17 @@ def run(backend: str, answers: int) -> dict:
             rng = random.Random(1)
             chosen = [(rng.randrange(len(question.zh.options)),) for _ in range(answers)]
 
-            def record(s, i: int) -> None:  # type: ignore[no-untyped-def]
+            def record(  # type: ignore[no-untyped-def]
+                s, i: int, learners=learners, question_id=question.id, chosen=chosen
+            ) -> None:
                 engine.record_answer(
-                    s, learner_id=learners[i], question_id=question.id, chosen=chosen[i],
-                    now=NOW + timedelta(milliseconds=i), idempotency_key=f"poll-answer-{i}", response_ms=4000 + i,
+                    s,
+                    learner_id=learners[i],
+                    question_id=question_id,
+                    chosen=chosen[i],
+                    now=NOW + timedelta(milliseconds=i),
+                    idempotency_key=f"poll-answer-{i}",
+                    response_ms=4000 + i,
                 )
 
             started = time.perf_counter()
@@ -75,8 +82,10 @@ def run(backend: str, answers: int) -> dict:
                 stored = s.scalar(select(func.count()).select_from(Attempt))
             assert stored == answers, f"{stored} stored, {answers} sent"
             out[mode] = {"seconds": round(elapsed, 3), "per_answer_ms": round(elapsed / answers * 1000, 2)}
-            print(f"{backend:<9} {mode:<10} {answers} answers in {elapsed:.3f} s "
-                  f"({elapsed / answers * 1000:.2f} ms each)  {verdict(elapsed, TARGET_S, 's')}")
+            print(
+                f"{backend:<9} {mode:<10} {answers} answers in {elapsed:.3f} s "
+                f"({elapsed / answers * 1000:.2f} ms each)  {verdict(elapsed, TARGET_S, 's')}"
+            )
     return out
 
 

@@ -16,7 +16,7 @@ import argparse
 import random
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from _common import summary_ms, verdict, write_results
 from _quizdb import scratch
@@ -25,7 +25,7 @@ from bot.db.models import Learner, QuizRun
 from bot.quiz import engine
 from bot.quiz.synthetic import synthetic_banks
 
-START = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 NOW = START + timedelta(days=60)
 TARGET_MS = 5.0
 QUESTIONS = 5_000
@@ -48,13 +48,21 @@ def run(backend: str, calls: int) -> dict:
                 q = rng.choice(pool)
                 right = rng.random() < 0.8
                 chosen = q.answer if right else tuple(j for j in range(len(q.zh.options)) if j not in q.answer)[:1]
-                engine.record_answer(s, learner_id=learner_id, question_id=q.id, chosen=chosen,
-                                     now=START + timedelta(minutes=i * 43), idempotency_key=f"a{i}")
+                engine.record_answer(
+                    s,
+                    learner_id=learner_id,
+                    question_id=q.id,
+                    chosen=chosen,
+                    now=START + timedelta(minutes=i * 43),
+                    idempotency_key=f"a{i}",
+                )
         if backend == "postgres":
             with db.engine.connect() as c:
                 c.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
-        print(f"{backend}: imported {QUESTIONS} questions in {imported:.1f} s; {ATTEMPTS} attempts recorded "
-              f"({len(pool)} questions in the learner's pool)")
+        print(
+            f"{backend}: imported {QUESTIONS} questions in {imported:.1f} s; {ATTEMPTS} attempts recorded "
+            f"({len(pool)} questions in the learner's pool)"
+        )
         by_reason: dict[str, list[float]] = {}
         call_times: list[float] = []
         txn_times: list[float] = []
@@ -77,10 +85,15 @@ def run(backend: str, calls: int) -> dict:
             reasons[served.reason] = reasons.get(served.reason, 0) + 1
             by_reason.setdefault(served.reason, []).append(call_times[-1])
         call, txn = summary_ms(call_times), summary_ms(txn_times)
-        print(f"{backend}: next_question p50 {call['p50_ms']} ms, p95 {call['p95_ms']} ms, max {call['max_ms']} ms "
-              f"{verdict(call['p95_ms'], TARGET_MS, 'ms')}")
+        print(
+            f"{backend}: next_question p50 {call['p50_ms']} ms, p95 {call['p95_ms']} ms, max {call['max_ms']} ms "
+            f"{verdict(call['p95_ms'], TARGET_MS, 'ms')}"
+        )
         paths = {reason: summary_ms(times) for reason, times in by_reason.items()}
-        print(f"{backend}: by path: " + ", ".join(f"{r} p50 {v['p50_ms']} / p95 {v['p95_ms']} ms" for r, v in paths.items()))
+        print(
+            f"{backend}: by path: "
+            + ", ".join(f"{r} p50 {v['p50_ms']} / p95 {v['p95_ms']} ms" for r, v in paths.items())
+        )
         print(f"{backend}: whole transaction p50 {txn['p50_ms']} ms, p95 {txn['p95_ms']} ms; reasons {reasons}")
         return {"call": call, "transaction": txn, "reasons": reasons, "by_path": paths, "import_s": round(imported, 2)}
 
@@ -92,8 +105,9 @@ def main() -> int:
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     results = {b: run(b, args.calls) for b in backends}
-    path = write_results("quiz_next", {"questions": QUESTIONS, "attempts": ATTEMPTS, "target_p95_ms": TARGET_MS,
-                                       "results": results})
+    path = write_results(
+        "quiz_next", {"questions": QUESTIONS, "attempts": ATTEMPTS, "target_p95_ms": TARGET_MS, "results": results}
+    )
     print(f"results: {path}")
     return 0 if all(r["call"]["p95_ms"] <= TARGET_MS for r in results.values()) else 1
 

@@ -19,8 +19,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.db import Database
 from bot.db.models import Channel
 from bot.i18n import t
-from bot.shared.lang import Lang, Script, reply_language
-from bot.shared.privacy import MaskingFilter
 from bot.quiz.bank import BankError
 from bot.quiz.engine import QuizError, Served
 from bot.quiz.model import Audience, letter
@@ -32,12 +30,15 @@ from bot.quiz.present import (
     parse_choice,
 )
 from bot.quiz.service import QuizService
+from bot.settings import settings
+from bot.shared.lang import Lang, Script, reply_language
+from bot.shared.privacy import MaskingFilter
 
 logger = logging.getLogger(__name__)
 logger.addFilter(MaskingFilter())
 
 CHANNEL = Channel.CHAT
-ROUND = 5
+ROUND = settings().round_size
 
 _service: QuizService | None = None
 _lock = threading.Lock()
@@ -109,9 +110,7 @@ class QuizAction(Action):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         raise NotImplementedError
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         lang = language(tracker).value
         try:
             self.act(dispatcher, tracker, lang)

@@ -12,10 +12,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.assistant.analysis import Analysis
-from bot.assistant.numbers import official_contact
+from bot.assistant.contacts import (
+    all_hotlines_block,
+    bullets,
+    call_now_line,
+    consular_number,
+    contact_line,
+    hotline_block,
+    official_contact,
+)
 from bot.i18n import t
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.model import Contact, Country, RedFlag, Scam
+from bot.knowledge.model import RedFlag, Scam
 from bot.shared.labels import Kind, ScamType
 from bot.shared.lang import Lang
 
@@ -63,28 +71,8 @@ class Context:
 # --------------------------------------------------------------------------------------------------- formatting
 
 
-def bullets(lines: Iterable[str], numbered: bool = False) -> str:
-    return "\n".join(f"{i}. {line}" if numbered else f"• {line}" for i, line in enumerate(lines, 1))
-
-
 def scam_name(kb: KnowledgeBase, scam: ScamType, lang: Lang) -> str:
     return kb.scam(scam).name.get(lang)
-
-
-def contact_line(contact: Contact, lang: Lang) -> str:
-    where = contact.number or contact.url or ""
-    if contact.number and contact.url:
-        where = f"{contact.number} ({contact.url})"
-    return f"{where} — {contact.name.get(lang)}"
-
-
-def contact_brief(contact: Contact, lang: Lang) -> str:
-    return f"{contact.number or contact.url} ({contact.name.get(lang)})"
-
-
-def consular_number(kb: KnowledgeBase) -> str:
-    numbers = [c.number for c in kb.consular if c.number]
-    return " / ".join(numbers) if numbers else "12308"
 
 
 # --------------------------------------------------------------------------------------------------- red flags
@@ -116,58 +104,6 @@ def flag_lines(flags: Iterable[RedFlag], lang: Lang) -> str:
 # --------------------------------------------------------------------------------------------------- hotlines
 
 
-def urgent_contacts(kb: KnowledgeBase, country: str | None, lang: Lang) -> tuple[list[Contact], list[Contact]]:
-    """Who to call now: (police and anti-fraud lines, consular help). Known country: its own lines, plus the consular
-    line abroad. Unknown: mainland China's for a Chinese-speaking user (the most likely), nothing for others (we
-    list every country's emergency number and ask where they are)."""
-    code = country or ("CN" if lang is Lang.ZH else None)
-    found = kb.country(code)
-    if found is None:
-        return [], []
-    local = [c for c in found.contacts if c.kind in ("emergency", "antifraud")]
-    return local, ([] if found.code == "CN" else list(kb.consular))
-
-
-def call_now_line(kb: KnowledgeBase, ctx: Context) -> str:
-    local, consular = urgent_contacts(kb, ctx.country, ctx.lang)
-    lang = ctx.lang
-    if not local:
-        emergency = [
-            next((c for c in country.contacts if c.kind == "emergency"), None) for country in kb.countries.values()
-        ]
-        numbers = "; ".join(f"{c.name.get(lang)} {c.number}" for c in emergency if c is not None and c.number)
-        return "📞 " + t("assistant.stop_call_police", lang, numbers=numbers) + "\n" + t("assistant.ask_country", lang)
-    lines = ["📞 " + t("assistant.stop_call_police", lang, numbers="; ".join(contact_brief(c, lang) for c in local))]
-    if consular:
-        joiner = "" if lang is Lang.ZH else " "
-        lines.append(
-            "🇨🇳 " + t("assistant.consular_title", lang) + joiner + "; ".join(contact_brief(c, lang) for c in consular)
-        )
-    return "\n".join(lines)
-
-
-def hotline_block(kb: KnowledgeBase, country: Country, lang: Lang) -> str:
-    lines = [
-        t("assistant.hotlines_for", lang, country=country.name.get(lang)),
-        bullets(contact_line(c, lang) for c in country.contacts),
-    ]
-    if country.code != "CN" and kb.consular:
-        lines += [t("assistant.consular_title", lang), bullets(contact_line(c, lang) for c in kb.consular)]
-    return "\n".join(lines)
-
-
-def all_hotlines_block(kb: KnowledgeBase, lang: Lang) -> str:
-    lines = [t("assistant.hotlines_all", lang)]
-    for country in kb.countries.values():
-        key = [c for c in country.contacts if c.kind in ("emergency", "antifraud", "report")][:3]
-        lines.append(
-            f"• {country.name.get(lang)}: " + "; ".join(f"{c.number or c.url} {c.name.get(lang)}" for c in key)
-        )
-    if kb.consular:
-        lines.append(t("assistant.consular_title", lang) + " " + "; ".join(contact_line(c, lang) for c in kb.consular))
-    return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------------------------------- replies
 
 
@@ -182,14 +118,22 @@ def menu_buttons(lang: Lang) -> list[Button]:
 def stop_now_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
     steps = [s.get(ctx.lang) for s in kb.scam(scam).if_happening_now]
     return (
-        t("assistant.stop_now_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+        t("assistant.stop_now_title", ctx.lang)
+        + "\n"
+        + bullets(steps, numbered=True)
+        + "\n"
+        + call_now_line(kb, ctx.country, ctx.lang)
     )
 
 
 def after_loss_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
     steps = [s.get(ctx.lang) for s in kb.scam(scam).after_loss]
     return (
-        t("assistant.after_loss_title", ctx.lang) + "\n" + bullets(steps, numbered=True) + "\n" + call_now_line(kb, ctx)
+        t("assistant.after_loss_title", ctx.lang)
+        + "\n"
+        + bullets(steps, numbered=True)
+        + "\n"
+        + call_now_line(kb, ctx.country, ctx.lang)
     )
 
 
@@ -358,7 +302,7 @@ def location_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     ctx = ctx.with_(country=country.code)
     messages = [t("assistant.location_set", lang, country=country.name.get(lang))]
     if ctx.urgent and ctx.scam_type:
-        messages.append(call_now_line(kb, ctx))
+        messages.append(call_now_line(kb, ctx.country, ctx.lang))
     messages.append(hotline_block(kb, country, lang))
     return Reply(messages, [Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do")], {"country": country.code})
 

@@ -8,7 +8,6 @@ import json
 import time
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -23,8 +22,10 @@ app = typer.Typer(
 
 @app.command("validate")
 def validate(
-    path: Optional[Path] = typer.Argument(None, help="A bank file or directory (default: quizzes/)."),
-    coverage: bool = typer.Option(False, help="Also require the minimums: 240 questions, 12 per scam type, 30 per audience."),
+    path: Path | None = typer.Argument(None, help="A bank file or directory (default: quizzes/)."),
+    coverage: bool = typer.Option(
+        False, help="Also require the minimums: 240 questions, 12 per scam type, 30 per audience."
+    ),
 ) -> None:
     """Check the banks; report every problem with file and line; exit 1 if there is any."""
     from bot.quiz.bank import coverage_problems
@@ -40,8 +41,8 @@ def validate(
 
 @app.command("import")
 def import_(
-    path: Optional[Path] = typer.Argument(None, help="A bank file or directory (default: quizzes/)."),
-    db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    path: Path | None = typer.Argument(None, help="A bank file or directory (default: quizzes/)."),
+    db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Import the banks (idempotent): new questions added, changed ones updated, removed ones retired.
 
@@ -53,8 +54,11 @@ def import_(
     banks = load_banks(path)
     db = open_database(db_url)
     partial = path is not None and Path(path).is_file()
-    typer.secho(f"importing {len(banks.questions)} questions from {len(banks.banks)} bank(s) ...", err=True,
-                fg=typer.colors.BRIGHT_BLACK)
+    typer.secho(
+        f"importing {len(banks.questions)} questions from {len(banks.banks)} bank(s) ...",
+        err=True,
+        fg=typer.colors.BRIGHT_BLACK,
+    )
     result = db.write_retrying(lambda s: engine.import_banks(s, banks, now=utcnow(), partial=partial))
     typer.echo(f"ok: {result}")
 
@@ -62,7 +66,7 @@ def import_(
 @app.command("stats")
 def stats(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
     files: bool = typer.Option(False, "--files", help="Count the bank files instead of the database."),
 ) -> None:
     """Questions per scam type, audience and language (in the database, or in the files with --files)."""
@@ -91,7 +95,7 @@ def report_cmd(
     learner: str = typer.Option(getpass.getuser(), help="Whose report (terminal learners are keyed by this name)."),
     lang: str = typer.Option("zh", help="zh or en."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """A terminal learner's progress: mastery per scam type, accuracy, streak, due reviews, weakest red flags."""
     from bot.quiz.present import format_report
@@ -102,19 +106,38 @@ def report_cmd(
     if report is None:
         err(f"no learner {learner!r} yet: run `antifraud quiz --learner {learner}`")
         raise typer.Exit(1)
-    typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json
-               else format_report(report, lang, tz=local_zone()))
+    typer.echo(
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+        if as_json
+        else format_report(report, lang, tz=local_zone())
+    )
+
+
+def _round_size() -> int:
+    from bot.settings import settings
+
+    return settings().round_size
 
 
 @app.callback()
 def quiz(
     ctx: typer.Context,
-    lang: Optional[str] = typer.Option(None, help="zh or en (asked if not given)."),
-    audience: Optional[list[str]] = typer.Option(None, help="overseas_student, parent, elderly, online_shopper, job_seeker or general; repeat for several (asked the first time)."),
-    size: int = typer.Option(10, min=1, max=100, help="Questions in the round."),
+    lang: str | None = typer.Option(None, help="zh or en (asked if not given)."),
+    audience: list[str] | None = typer.Option(
+        None,
+        help="overseas_student, parent, elderly, online_shopper, job_seeker or general; "
+        "repeat for several (asked the first time).",
+    ),
+    size: int = typer.Option(
+        default_factory=_round_size,
+        min=1,
+        max=100,
+        show_default="ANTIFRAUD_ROUND_SIZE or 5",
+        help="Questions in the round.",
+    ),
     learner: str = typer.Option(getpass.getuser(), help="Your name here: progress is kept per name."),
-    db_url: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-    seed: Optional[int] = typer.Option(None, help="Fix the random choices (for a reproducible round)."),
+    db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
+    seed: int | None = typer.Option(None, help="Fix the random choices (for a reproducible round)."),
 ) -> None:
     """Practise in the terminal: pick language and audience, answer, read why, see your progress."""
     if ctx.invoked_subcommand is not None:
@@ -155,7 +178,7 @@ def _ask(prompt: str) -> str:
     return raw
 
 
-def _play(service, learner: str, lang: Optional[str], audiences, size: int, seed: Optional[int]) -> None:  # type: ignore[no-untyped-def]
+def _play(service, learner: str, lang: str | None, audiences, size: int, seed: int | None) -> None:  # type: ignore[no-untyped-def]
     from bot.quiz.model import Audience
     from bot.quiz.present import audience_name, format_feedback, format_question, format_report, parse_choice
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
@@ -28,6 +28,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import settings
 
 T = TypeVar("T")
+
+#: The key, in every session's ``info``, of the database's holder: one dict per :class:`Database`, shared by all
+#: its sessions and never by two databases, where the layers above keep what they cache for this database (the
+#: quiz engine its prepared statements and question pools). The database does not look inside.
+SHARED = "bot.db.shared"
 
 
 def default_path() -> Path:
@@ -50,12 +55,13 @@ def redacted(url: URL) -> str:
 
 
 class Database:
-    """An engine plus its session factory."""
+    """An engine, its session factory and the holder its sessions share (``session.info[SHARED]``)."""
 
     def __init__(self, url: str | URL | None = None, *, echo: bool = False) -> None:
         self.url = database_url(url)
         self.engine: Engine = _make_engine(self.url, echo=echo)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.shared: dict[str, Any] = {}
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={SHARED: self.shared})
 
     @property
     def is_sqlite(self) -> bool:
@@ -131,7 +137,7 @@ def _make_engine(url: URL, *, echo: bool) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
-        try:  # the quiz engine computes recall with pow() and floor(); SQLite builds without math functions get Python's
+        try:  # the quiz engine computes recall with pow() and floor(); SQLite builds without them get Python's
             cursor.execute("SELECT pow(2, 0.5), floor(1.5)")
         except sqlite3.OperationalError:
             dbapi_connection.create_function("pow", 2, math.pow, deterministic=True)

@@ -1,1 +1,2 @@
-"""The quiz engine and what surrounds it: question banks (bank, model), the engine, scheduling, the service that front ends call, and its text presentation."""
+"""The quiz engine and what surrounds it: the question banks (bank, model), the engine (a package split by job),
+FSRS scheduling, the service that front ends call, and the quiz's text presentation."""

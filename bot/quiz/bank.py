@@ -133,10 +133,16 @@ def coverage_problems(banks: Banks) -> list[str]:
     out = []
     if stats["questions"] < MIN_QUESTIONS:
         out.append(f"{stats['questions']} questions, at least {MIN_QUESTIONS} needed")
-    out += [f"scam type {t}: {n} questions, at least {MIN_PER_SCAM_TYPE}"
-            for t, n in stats["by_scam_type"].items() if n < MIN_PER_SCAM_TYPE]
-    out += [f"audience {a}: {n} questions, at least {MIN_PER_AUDIENCE}"
-            for a, n in stats["by_audience"].items() if n < MIN_PER_AUDIENCE]
+    out += [
+        f"scam type {t}: {n} questions, at least {MIN_PER_SCAM_TYPE}"
+        for t, n in stats["by_scam_type"].items()
+        if n < MIN_PER_SCAM_TYPE
+    ]
+    out += [
+        f"audience {a}: {n} questions, at least {MIN_PER_AUDIENCE}"
+        for a, n in stats["by_audience"].items()
+        if n < MIN_PER_AUDIENCE
+    ]
     return out
 
 
@@ -195,9 +201,17 @@ class _BankReader:
         # every problem is reported at once; the question is kept only if nothing at all was wrong.
         try:
             question = Question(
-                id=q_id, bank=bank_id, type=qtype, scam_type=scam, audiences=frozenset(audiences),  # type: ignore[arg-type]
-                red_flags=tuple(red_flags), zh=contents["zh"], en=contents["en"], answer=answer,  # type: ignore[arg-type]
-                source=source, known_red_flags=self.known,  # type: ignore[arg-type]
+                id=q_id,
+                bank=bank_id,
+                type=qtype,
+                scam_type=scam,
+                audiences=frozenset(audiences),  # type: ignore[arg-type]
+                red_flags=tuple(red_flags),
+                zh=contents["zh"],
+                en=contents["en"],
+                answer=answer,  # type: ignore[arg-type]
+                source=source,
+                known_red_flags=self.known,  # type: ignore[arg-type]
             )
         except RecordError as error:
             for message in error.messages:
@@ -211,7 +225,9 @@ class _BankReader:
         """The YAML node a record message is about (``zh.explanation ...`` -> that value), for its line."""
         match = _MESSAGE_FIELD.match(message)
         if match is None:
-            about_answer = message.startswith(("answer", "every option", "no answer")) or "exactly one answer" in message
+            about_answer = (
+                message.startswith(("answer", "every option", "no answer")) or "exactly one answer" in message
+            )
             return q["answer"][1] if about_answer and "answer" in q else node
         lang, name = match.groups()
         if lang not in q or not isinstance(q[lang][1], yaml.MappingNode):
@@ -266,8 +282,13 @@ class _BankReader:
             options = tuple(items) if items is not None else None
         if None in (question, explanation, options):
             return None
-        return Content(question.strip(), options, explanation.strip(),  # type: ignore[union-attr, arg-type]
-                       more.strip() if more else None, scenario.strip() if scenario else None)
+        return Content(
+            question.strip(),
+            options,
+            explanation.strip(),  # type: ignore[union-attr, arg-type]
+            more.strip() if more else None,
+            scenario.strip() if scenario else None,
+        )
 
     def answer(self, q: Fields, where: str, qtype: QuestionType | None) -> tuple[int, ...] | None:
         f = self.file

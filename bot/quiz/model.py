@@ -166,8 +166,15 @@ class Question:
         n = len(self.zh.options)
         if not self.answer:
             return ["no answer"]
-        out = [f"answer {letter(i) if 0 <= i < len(LETTERS) else i} is out of range (options A-{letter(n - 1)})"
-               for i in self.answer if not 0 <= i < n] if n else []
+        out = (
+            [
+                f"answer {letter(i) if 0 <= i < len(LETTERS) else i} is out of range (options A-{letter(n - 1)})"
+                for i in self.answer
+                if not 0 <= i < n
+            ]
+            if n
+            else []
+        )
         if list(self.answer) != sorted(set(self.answer)):
             out.append("answer letters repeat or are not in order")
         if not self.type.many_answers and len(self.answer) != 1:

@@ -113,10 +113,17 @@ def format_report(report: object, lang: str, *, types: int | None = None, tz: tz
         return t("quiz.report_empty", lang)
     kb = load_knowledge()
     lines = [t("quiz.report_title", lang), ""]
-    lines.append(t("quiz.report_stats", lang, accuracy=r.accuracy, streak=r.streak,  # type: ignore[attr-defined]
-                   best=r.best_streak,  # type: ignore[attr-defined]
-                   answers=t("quiz.answers", lang, count=r.attempts),  # type: ignore[attr-defined]
-                   days=t("quiz.days_in_row", lang, count=r.practice_days)))  # type: ignore[attr-defined]
+    lines.append(
+        t(
+            "quiz.report_stats",
+            lang,
+            accuracy=r.accuracy,
+            streak=r.streak,  # type: ignore[attr-defined]
+            best=r.best_streak,  # type: ignore[attr-defined]
+            answers=t("quiz.answers", lang, count=r.attempts),  # type: ignore[attr-defined]
+            days=t("quiz.days_in_row", lang, count=r.practice_days),
+        )
+    )  # type: ignore[attr-defined]
     due = t("quiz.report_due", lang, n=r.due_now)  # type: ignore[attr-defined]
     if r.next_due is not None and not r.due_now:  # type: ignore[attr-defined]
         zone = tz if tz is not None else settings().zone
@@ -127,7 +134,8 @@ def format_report(report: object, lang: str, *, types: int | None = None, tz: tz
         items = items[:types]
     width = max((len(scam_name(scam_type, lang)) for scam_type, _ in items), default=0)
     for scam_type, value in items:
-        lines.append(f"{bar(value)} {value:>4.0%}  {scam_name(scam_type, lang).ljust(width) if lang == 'en' else scam_name(scam_type, lang)}")
+        name = scam_name(scam_type, lang)
+        lines.append(f"{bar(value)} {value:>4.0%}  {name.ljust(width) if lang == 'en' else name}")
     if r.weakest_red_flags:  # type: ignore[attr-defined]
         lines += ["", t("quiz.report_flags", lang)]
         for flag in r.weakest_red_flags:  # type: ignore[attr-defined]

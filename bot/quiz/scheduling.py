@@ -22,7 +22,7 @@ gives 0.2, not 1.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -57,7 +57,7 @@ def review(card: Card, correct: bool, response_ms: int | None, now: datetime) ->
     return updated
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def day_number(moment: datetime) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,12 +23,11 @@ from bot.quiz import engine
 from bot.quiz.bank import load_banks
 from bot.quiz.engine import AnswerResult, ImportResult, Report, Served
 from bot.quiz.model import Audience
-
-DEFAULT_ROUND = 5
+from bot.settings import settings
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,8 @@ def sync_banks(db: Database, path: Path | str | None = None, *, now: datetime | 
     banks = load_banks(path)
     want = {q.id: q.content_hash for q in banks.questions}
     with db.read() as session:
-        have = {qid: h for qid, h in session.execute(
-            select(Question.id, Question.content_hash).where(Question.retired_at.is_(None)))}
+        current = select(Question.id, Question.content_hash).where(Question.retired_at.is_(None))
+        have = dict(session.execute(current).all())
     if have == want:
         return None
     return db.write_retrying(lambda s: engine.import_banks(s, banks, now=now or utcnow()))
@@ -94,12 +93,12 @@ class QuizService:
         *,
         clock: Callable[[], datetime] = utcnow,
         seeds: Callable[[], int] | None = None,
-        round_size: int = DEFAULT_ROUND,
+        round_size: int | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.seeds = seeds or (lambda: random.SystemRandom().randrange(2**31))
-        self.round_size = round_size
+        self.round_size = settings().round_size if round_size is None else round_size  # the one default
 
     # --- set-up
 
@@ -154,8 +153,13 @@ class QuizService:
             if run is not None:
                 engine.finish_run(s, run, now=now)
             run = engine.start_run(
-                s, learner, now=now, seed=self.seeds() if seed is None else seed, lang=lang or learner.lang,
-                focus=focus, size=size or self.round_size,
+                s,
+                learner,
+                now=now,
+                seed=self.seeds() if seed is None else seed,
+                lang=lang or learner.lang,
+                focus=focus,
+                size=size or self.round_size,
             )
             served = engine.next_question(s, run, now=now)
             if served is None:
@@ -206,8 +210,14 @@ class QuizService:
         if elapsed is None:  # from when the question was served to now
             elapsed = max(0, int((now - served.served_at).total_seconds() * 1000))
         result = engine.record_answer(
-            s, learner_id=learner, question_id=served.question_id, chosen=item.chosen, now=now,
-            idempotency_key=item.key or f"run:{run.id}:{item.position}", response_ms=elapsed, run_id=run.id,
+            s,
+            learner_id=learner,
+            question_id=served.question_id,
+            chosen=item.chosen,
+            now=now,
+            idempotency_key=item.key or f"run:{run.id}:{item.position}",
+            response_ms=elapsed,
+            run_id=run.id,
         )
         nxt = None
         if run.finished_at is None:
@@ -227,8 +237,15 @@ class QuizService:
         now = self.clock()
         learner = engine.learner_id(s, item.channel, item.external_id, now=now)
         elapsed = max(0, int((now - item.since).total_seconds() * 1000)) if item.since else None
-        result = engine.record_answer(s, learner_id=learner, question_id=item.question_id, chosen=item.chosen,
-                                      now=now, idempotency_key=item.key, response_ms=elapsed)
+        result = engine.record_answer(
+            s,
+            learner_id=learner,
+            question_id=item.question_id,
+            chosen=item.chosen,
+            now=now,
+            idempotency_key=item.key,
+            response_ms=elapsed,
+        )
         return Answered(result, None, int(result.correct), 1, None)
 
     def stop(self, channel: Channel | str, external_id: str) -> bool:

@@ -6,7 +6,6 @@ import random
 
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import Source
-from bot.shared.labels import SCAM_TYPES
 from bot.quiz.bank import Banks
 from bot.quiz.model import (
     TRUE_FALSE_OPTIONS,
@@ -16,12 +15,18 @@ from bot.quiz.model import (
     Question,
     QuestionType,
 )
+from bot.shared.labels import SCAM_TYPES
 
 SOURCE = Source("Synthetic", "Generated for tests", "https://example.org/synthetic")
 
 
-def synthetic_question(i: int, rng: random.Random, bank: str = "synthetic", scam: str | None = None,
-                       audiences: tuple[str, ...] | None = None) -> Question:
+def synthetic_question(
+    i: int,
+    rng: random.Random,
+    bank: str = "synthetic",
+    scam: str | None = None,
+    audiences: tuple[str, ...] | None = None,
+) -> Question:
     kb = load_knowledge()
     scam_type = next(t for t in SCAM_TYPES if t.value == scam) if scam else SCAM_TYPES[i % len(SCAM_TYPES)]
     flags = [f.id for f in kb.scam(scam_type).red_flags]

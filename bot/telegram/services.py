@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.knowledge import KnowledgeBase
 from bot.quiz.service import QuizService
+from bot.settings import settings
 from bot.telegram.answers import VoteBatcher
 from bot.telegram.assistant import Assistant
 
@@ -26,7 +27,7 @@ class Services:
     quiz: QuizService
     assistant: Assistant
     kb: KnowledgeBase
-    round_size: int = 5
+    round_size: int = field(default_factory=lambda: settings().round_size)
     votes: VoteBatcher = field(init=False)
 
     def __post_init__(self) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.assistant.analysis import Analysis
-from bot.assistant.numbers import number_variants, numbers_in, official_contact
+from bot.assistant.contacts import number_variants, numbers_in, official_contact
 from bot.assistant.teach import (
     MAX_FLAGS,
     MIN_FLAGS,

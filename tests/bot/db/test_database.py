@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.db import Database, database_url, default_path
 from bot.db.models import Channel, Learner
 
-NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
 def test_default_is_the_sqlite_file_under_var(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -48,17 +48,15 @@ def test_datetimes_come_back_aware_utc(database: Database) -> None:
 
 
 def test_naive_datetimes_are_refused(sqlite_db: Database) -> None:
-    with pytest.raises(Exception, match="naive datetime"):
-        with sqlite_db.write() as s:
-            s.add(Learner(channel=Channel.CLI, external_id="naive", lang="en", created_at=datetime(2026, 1, 1)))
+    with pytest.raises(Exception, match="naive datetime"), sqlite_db.write() as s:
+        s.add(Learner(channel=Channel.CLI, external_id="naive", lang="en", created_at=datetime(2026, 1, 1)))
 
 
 def test_write_rolls_back_on_error(database: Database) -> None:
-    with pytest.raises(RuntimeError):
-        with database.write() as s:
-            s.add(Learner(channel=Channel.CLI, external_id="gone", lang="en", created_at=NOW))
-            s.flush()
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), database.write() as s:
+        s.add(Learner(channel=Channel.CLI, external_id="gone", lang="en", created_at=NOW))
+        s.flush()
+        raise RuntimeError("boom")
     with database.read() as s:
         assert s.scalar(select(Learner).where(Learner.external_id == "gone")) is None
 
@@ -75,3 +73,18 @@ def test_repr_hides_the_password() -> None:
     db = Database("postgresql://user:secret@127.0.0.1:1/x")
     assert "secret" not in repr(db)
     db.dispose()
+
+
+def test_sessions_share_their_database_holder_only(tmp_path: Path) -> None:
+    from bot.db.database import SHARED
+
+    one, two = Database(f"sqlite:///{tmp_path / 'one.db'}"), Database(f"sqlite:///{tmp_path / 'two.db'}")
+    try:
+        with one.read() as a, one.read() as b, two.read() as c:
+            assert a.info[SHARED] is b.info[SHARED] is one.shared
+            assert c.info[SHARED] is two.shared and two.shared is not one.shared
+            a.info["scratch"] = 1  # a session's own info stays its own
+            assert "scratch" not in b.info
+    finally:
+        one.dispose()
+        two.dispose()

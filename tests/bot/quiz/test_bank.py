@@ -90,24 +90,62 @@ def test_a_valid_bank_loads(tmp_path: Path) -> None:
         ("    scam_type: police_impersonation\n", "    scam_type: none\n", 6, "'none' is not a scam type"),
         ("    red_flags: [safe_account]\n", "    red_flags: [safe_acount]\n", 8, "unknown red flag 'safe_acount'"),
         ("    audiences: [general, elderly]\n", "    audiences: [general, kids]\n", 7, "unknown value 'kids'"),
-        ("      options: [Do it, Hang up and call 110 yourself, Move half first]\n",
-         "      options: [Do it, Hang up and call 110 yourself]\n", 10, "zh has 3 options, en has 2"),
-        ("      explanation: 公检法没有“安全账户”，要你转账的“警察”就是骗子。\n", "      explanation: 答案是B\n", 12,
-         "zh.explanation only names the answer"),
-        ("      explanation: 公检法没有“安全账户”，要你转账的“警察”就是骗子。\n", "      explanation: " + "长" * 201 + "\n", 12,
-         "zh.explanation is 201 characters, at most 200"),
-        ("      question: 自称警察的人要你把钱转到“安全账户”。你该怎么做？\n", "      question: " + "长" * 301 + "\n", 10,
-         "zh: question is 301 characters, at most 300"),
-        ("      options: [照做, 挂断并拨打110核实, 先转一半]\n", "      options: [照做, " + "长" * 101 + ", 先转一半]\n", 11,
-         "zh.options[1] is 101 characters, at most 100"),
-        ("      options: [照做, 挂断并拨打110核实, 先转一半]\n", "      options: [照做]\n", 10, "zh: 1 options, 2-10 needed"),
+        (
+            "      options: [Do it, Hang up and call 110 yourself, Move half first]\n",
+            "      options: [Do it, Hang up and call 110 yourself]\n",
+            10,
+            "zh has 3 options, en has 2",
+        ),
+        (
+            "      explanation: 公检法没有“安全账户”，要你转账的“警察”就是骗子。\n",
+            "      explanation: 答案是B\n",
+            12,
+            "zh.explanation only names the answer",
+        ),
+        (
+            "      explanation: 公检法没有“安全账户”，要你转账的“警察”就是骗子。\n",
+            "      explanation: " + "长" * 201 + "\n",
+            12,
+            "zh.explanation is 201 characters, at most 200",
+        ),
+        (
+            "      question: 自称警察的人要你把钱转到“安全账户”。你该怎么做？\n",
+            "      question: " + "长" * 301 + "\n",
+            10,
+            "zh: question is 301 characters, at most 300",
+        ),
+        (
+            "      options: [照做, 挂断并拨打110核实, 先转一半]\n",
+            "      options: [照做, " + "长" * 101 + ", 先转一半]\n",
+            11,
+            "zh.options[1] is 101 characters, at most 100",
+        ),
+        (
+            "      options: [照做, 挂断并拨打110核实, 先转一半]\n",
+            "      options: [照做]\n",
+            10,
+            "zh: 1 options, 2-10 needed",
+        ),
         ("  - id: t_002\n", "  - id: x_002\n", 19, "must start with the bank id 't_'"),
         ("  - id: t_002\n", "  - id: t_001\n", 19, "duplicate question id 't_001' (first at"),
     ],
     ids=[
-        "answer-out-of-range", "single-with-list", "all-options-right", "true-false-not-bool", "unknown-scam-type",
-        "none-scam-type", "unknown-red-flag", "unknown-audience", "option-count-differs", "letter-only-explanation",
-        "explanation-too-long", "question-too-long", "option-too-long", "too-few-options", "id-prefix", "duplicate-id",
+        "answer-out-of-range",
+        "single-with-list",
+        "all-options-right",
+        "true-false-not-bool",
+        "unknown-scam-type",
+        "none-scam-type",
+        "unknown-red-flag",
+        "unknown-audience",
+        "option-count-differs",
+        "letter-only-explanation",
+        "explanation-too-long",
+        "question-too-long",
+        "option-too-long",
+        "too-few-options",
+        "id-prefix",
+        "duplicate-id",
     ],
 )
 def test_each_problem_is_reported_with_its_line(tmp_path: Path, old: str, new: str, line: int, message: str) -> None:
@@ -117,15 +155,21 @@ def test_each_problem_is_reported_with_its_line(tmp_path: Path, old: str, new: s
 
 
 def test_missing_translation(tmp_path: Path) -> None:
-    text = GOOD.replace("    en: {question: Bank staff may ask you for an SMS code., explanation: A code is for you alone; "
-                        "anyone asking is a scammer.}\n", "")
+    text = GOOD.replace(
+        "    en: {question: Bank staff may ask you for an SMS code., explanation: A code is for you alone; "
+        "anyone asking is a scammer.}\n",
+        "",
+    )
     found = problems(write(tmp_path, text))
     assert any("t.yml:19:" in p and "missing required key 'en'" in p for p in found), found
 
 
 def test_every_problem_at_once(tmp_path: Path) -> None:
-    text = GOOD.replace("answer: B", "answer: E").replace("[safe_account]", "[nope]").replace("scam_type: order_brushing",
-                                                                                           "scam_type: brushing")
+    text = (
+        GOOD.replace("answer: B", "answer: E")
+        .replace("[safe_account]", "[nope]")
+        .replace("scam_type: order_brushing", "scam_type: brushing")
+    )
     found = problems(write(tmp_path, text))
     assert len(found) == 3, found
 

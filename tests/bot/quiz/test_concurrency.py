@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import func, select
 
@@ -18,7 +19,7 @@ from bot.db.models import Attempt, ReviewState
 from bot.quiz import engine
 from bot.quiz.synthetic import synthetic_banks
 
-NOW = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 WRITERS = 50
 ANSWERS = 1_000
 LEARNERS = 40
@@ -52,9 +53,13 @@ def test_concurrent_writers_lose_nothing_and_duplicate_nothing(database: Databas
             barrier.wait()
             for k, (learner_id, question_id, chosen, key) in enumerate(items):
                 result = database.write_retrying(
-                    lambda s: engine.record_answer(
-                        s, learner_id=learner_id, question_id=question_id, chosen=chosen,
-                        now=NOW + timedelta(seconds=k), idempotency_key=key,
+                    partial(
+                        engine.record_answer,
+                        learner_id=learner_id,
+                        question_id=question_id,
+                        chosen=chosen,
+                        now=NOW + timedelta(seconds=k),
+                        idempotency_key=key,
                     )
                 )
                 with lock:

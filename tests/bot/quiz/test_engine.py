@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.db import Database
-from bot.db.models import Attempt, Question, ReviewState, RunItem
+from bot.db.models import Attempt, Learner, Question, QuizRun, ReviewState, RunItem
 from bot.quiz import engine
 from bot.quiz.bank import Banks
+from bot.quiz.engine.common import question_record
+from bot.quiz.engine.reports import mastery as mastery_of
 from bot.quiz.model import Bank
 from bot.quiz.synthetic import synthetic_question
 
-NOW = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
 
 def make_banks(spec: list[tuple[str, tuple[str, ...]]], bank: str = "t", seed: int = 1) -> Banks:
@@ -51,19 +53,24 @@ def answer(db: Database, learner_id: int, served: engine.Served, right: bool, no
     chosen = q.answer if right else tuple(i for i in range(len(q.zh.options)) if i not in q.answer)[:1]
     with db.write() as s:
         return engine.record_answer(
-            s, learner_id=learner_id, question_id=q.id, chosen=chosen, now=now,
-            idempotency_key=key or f"{served.run_id}:{served.position}", run_id=served.run_id,
+            s,
+            learner_id=learner_id,
+            question_id=q.id,
+            chosen=chosen,
+            now=now,
+            idempotency_key=key or f"{served.run_id}:{served.position}",
+            run_id=served.run_id,
         )
 
 
 def serve_round(db: Database, learner_id: int, seed: int, size: int | None, now: datetime, right: bool = True):
     with db.write() as s:
-        run = engine.start_run(s, s.get(engine.Learner, learner_id), now=now, seed=seed, size=size)
+        run = engine.start_run(s, s.get(Learner, learner_id), now=now, seed=seed, size=size)
         run_id = run.id
     served_all = []
     while True:
         with db.write() as s:
-            run = s.get(engine.QuizRun, run_id)
+            run = s.get(QuizRun, run_id)
             served = engine.next_question(s, run, now=now)
         if served is None:
             return served_all
@@ -106,15 +113,14 @@ def test_partial_import_retires_only_within_its_banks(db: Database) -> None:
 
 
 def test_failed_import_leaves_the_database_as_it_was(db: Database) -> None:
-    bad = make_banks(SPEC + [("verification_code", ("general",))])
+    bad = make_banks([*SPEC, ("verification_code", ("general",))])
 
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom):
-        with db.write() as s:
-            engine.import_banks(s, bad, now=NOW)
-            raise Boom
+    with pytest.raises(Boom), db.write() as s:
+        engine.import_banks(s, bad, now=NOW)
+        raise Boom
     with db.read() as s:
         assert engine.stats(s)["questions"] == len(SPEC)
 
@@ -179,10 +185,10 @@ def test_weakest_type_is_asked_next(db: Database) -> None:
     # Master police (4 right), leave the rest untouched, then miss one phishing question.
     with db.write() as s:
         for i, qid in enumerate(["t_00001", "t_00002", "t_00003", "t_00004"]):
-            q = engine.question_record(s.get(Question, qid))
+            q = question_record(s.get(Question, qid))
             engine.record_answer(s, learner_id=ann, question_id=qid, chosen=q.answer, now=NOW, idempotency_key=f"p{i}")
     with db.read() as s:
-        mastery = engine.mastery(s, s.get(engine.Learner, ann), now=NOW)
+        mastery = mastery_of(s, s.get(Learner, ann), now=NOW)
     assert mastery["police_impersonation"] == pytest.approx(4 / 4)  # 4 right of 4 available (< 5 evidence)
     assert all(v == 0 for k, v in mastery.items() if k != "police_impersonation")
     served = serve_round(db, ann, seed=9, size=3, now=NOW)
@@ -208,11 +214,11 @@ def test_audiences_narrow_the_pool_and_general_is_for_everyone(db: Database) -> 
 def test_focus_limits_a_run_to_one_scam_type(db: Database) -> None:
     ann = learner(db)
     with db.write() as s:
-        run = engine.start_run(s, s.get(engine.Learner, ann), now=NOW, seed=1, focus="investment")
+        run = engine.start_run(s, s.get(Learner, ann), now=NOW, seed=1, focus="investment")
         types = {engine.next_question(s, run, now=NOW).question.scam_type.value for _ in range(4)}
         assert types == {"investment"} and engine.next_question(s, run, now=NOW) is None
         with pytest.raises(engine.QuizError):
-            engine.start_run(s, s.get(engine.Learner, ann), now=NOW, seed=1, focus="not_a_type")
+            engine.start_run(s, s.get(Learner, ann), now=NOW, seed=1, focus="not_a_type")
 
 
 def test_deterministic_under_a_seed(database: Database) -> None:
@@ -229,16 +235,16 @@ def test_report(db: Database) -> None:
     ann = learner(db)
     rights = [True, True, False, True, True, True]
     with db.write() as s:
-        run = engine.start_run(s, s.get(engine.Learner, ann), now=NOW, seed=4)
+        run = engine.start_run(s, s.get(Learner, ann), now=NOW, seed=4)
         run_id = run.id
     for day, right in enumerate(rights):
         when = NOW + timedelta(days=day)
         with db.write() as s:
-            served = engine.next_question(s, s.get(engine.QuizRun, run_id), now=when)
+            served = engine.next_question(s, s.get(QuizRun, run_id), now=when)
         answer(db, ann, served, right, when)
     end = NOW + timedelta(days=len(rights) - 1, hours=1)
     with db.read() as s:
-        report = engine.report(s, s.get(engine.Learner, ann), now=end)
+        report = engine.report(s, s.get(Learner, ann), now=end)
     assert (report.attempts, report.correct, report.streak, report.best_streak) == (6, 5, 3, 3)
     assert report.practice_days == 6
     assert report.accuracy == pytest.approx(5 / 6)

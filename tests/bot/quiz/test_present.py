@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -86,8 +86,15 @@ def test_bar() -> None:
 
 def test_report_text() -> None:
     report = Report(
-        learner_id=1, mastery={"investment": 0.1, "police_impersonation": 0.8}, attempts=10, correct=7, streak=2,
-        best_streak=4, practice_days=3, due_now=2, next_due=datetime(2026, 11, 22, tzinfo=timezone.utc),
+        learner_id=1,
+        mastery={"investment": 0.1, "police_impersonation": 0.8},
+        attempts=10,
+        correct=7,
+        streak=2,
+        best_streak=4,
+        practice_days=3,
+        due_now=2,
+        next_due=datetime(2026, 11, 22, tzinfo=UTC),
         weakest_red_flags=[FlagScore("safe_account", 3, 1)],
     )
     text = format_report(report, "en")
@@ -101,18 +108,33 @@ def test_report_text() -> None:
 
 def report_of(attempts: int = 10, days: int = 3, due_now: int = 2, next_due: datetime | None = None) -> Report:
     return Report(
-        learner_id=1, mastery={"investment": 0.1}, attempts=attempts, correct=attempts // 2, streak=1, best_streak=1,
-        practice_days=days, due_now=due_now, next_due=next_due,
+        learner_id=1,
+        mastery={"investment": 0.1},
+        attempts=attempts,
+        correct=attempts // 2,
+        streak=1,
+        best_streak=1,
+        practice_days=days,
+        due_now=due_now,
+        next_due=next_due,
     )
 
 
 @pytest.mark.parametrize(
     ("attempts", "days", "en", "zh"),
     [
-        (1, 1, "1 answer, 0% right, 1 right in a row (best 1), 1 day in a row.",
-         "答题 1 次，正确率 0%，连续答对 1 题（最佳 1），连续学习 1 天。"),
-        (2, 3, "2 answers, 50% right, 1 right in a row (best 1), 3 days in a row.",
-         "答题 2 次，正确率 50%，连续答对 1 题（最佳 1），连续学习 3 天。"),
+        (
+            1,
+            1,
+            "1 answer, 0% right, 1 right in a row (best 1), 1 day in a row.",
+            "答题 1 次，正确率 0%，连续答对 1 题（最佳 1），连续学习 1 天。",
+        ),
+        (
+            2,
+            3,
+            "2 answers, 50% right, 1 right in a row (best 1), 3 days in a row.",
+            "答题 2 次，正确率 50%，连续答对 1 题（最佳 1），连续学习 3 天。",
+        ),
     ],
     ids=["one", "several"],
 )
@@ -122,7 +144,7 @@ def test_report_counts_have_plural_forms(attempts: int, days: int, en: str, zh: 
     assert zh in format_report(report, "zh").splitlines()
 
 
-NEXT = datetime(2026, 11, 22, 1, 30, tzinfo=timezone.utc)
+NEXT = datetime(2026, 11, 22, 1, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -131,7 +153,7 @@ NEXT = datetime(2026, 11, 22, 1, 30, tzinfo=timezone.utc)
         (ZoneInfo("Asia/Shanghai"), "2026-11-22 09:30 CST"),
         (ZoneInfo("Europe/London"), "2026-11-22 01:30 GMT"),
         (ZoneInfo("America/New_York"), "2026-11-21 20:30 EST"),
-        (timezone.utc, "2026-11-22 01:30 UTC"),
+        (UTC, "2026-11-22 01:30 UTC"),
         (timezone(timedelta(hours=-5)), "2026-11-21 20:30 UTC-05:00"),  # a zone with no name: its offset
     ],
     ids=["shanghai", "london", "new-york", "utc", "offset-only"],

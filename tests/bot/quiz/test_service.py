@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from bot.db.models import Attempt
 from bot.quiz.bank import BANKS_DIR
 from bot.quiz.service import QuizService, sync_banks
 
-START = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
 
 class Clock:
@@ -115,3 +115,17 @@ def test_profile(service: QuizService) -> None:
     assert new.is_new and new.audiences == ("parent",) and new.lang == "en"
     again = service.profile("cli", "pat")
     assert not again.is_new and again.audiences == ("parent",)
+
+
+def test_the_round_size_is_the_setting_unless_given(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import settings
+
+    monkeypatch.setenv("ANTIFRAUD_ROUND_SIZE", "7")
+    settings.cache_clear()
+    try:
+        assert QuizService(sqlite_db).round_size == 7
+        assert QuizService(sqlite_db, round_size=3).round_size == 3
+    finally:
+        monkeypatch.delenv("ANTIFRAUD_ROUND_SIZE")
+        settings.cache_clear()
+    assert QuizService(sqlite_db).round_size == settings().round_size
