@@ -129,7 +129,7 @@ class ActionStartQuiz(QuizAction):
         quiz = service()
         sender = tracker.sender_id
         chosen = next(tracker.get_latest_entity_values("audience"), None)
-        if chosen in Audience._value2member_map_:
+        if isinstance(chosen, str) and chosen in Audience._value2member_map_:
             quiz.profile(CHANNEL, sender, lang=lang, audiences=[chosen])
         else:
             profile = quiz.profile(CHANNEL, sender, lang=lang)

@@ -195,7 +195,16 @@ class _BankReader:
         contents = {lang: self.content(node, q, lang, where, qtype) for lang in LANGS}
         answer = self.answer(q, where, qtype)
         source = f.required(q, "source", where, f.source)
-        if None in (q_id, qtype, scam, answer, source, *contents.values()):
+        zh, en = contents["zh"], contents["en"]
+        if (
+            q_id is None
+            or qtype is None
+            or scam is None
+            or answer is None
+            or source is None
+            or zh is None
+            or en is None
+        ):
             return None
         # The record's own checks (limits, answer range, translations) run even after a field problem, so that
         # every problem is reported at once; the question is kept only if nothing at all was wrong.
@@ -205,13 +214,13 @@ class _BankReader:
                 bank=bank_id,
                 type=qtype,
                 scam_type=scam,
-                audiences=frozenset(audiences),  # type: ignore[arg-type]
+                audiences=frozenset(audiences),
                 red_flags=tuple(red_flags),
-                zh=contents["zh"],
-                en=contents["en"],
-                answer=answer,  # type: ignore[arg-type]
+                zh=zh,
+                en=en,
+                answer=answer,
                 source=source,
-                known_red_flags=self.known,  # type: ignore[arg-type]
+                known_red_flags=self.known,
             )
         except RecordError as error:
             for message in error.messages:
@@ -280,12 +289,12 @@ class _BankReader:
         else:
             items = f.each(c, "options", at, f.string)
             options = tuple(items) if items is not None else None
-        if None in (question, explanation, options):
+        if question is None or explanation is None or options is None:
             return None
         return Content(
             question.strip(),
             options,
-            explanation.strip(),  # type: ignore[union-attr, arg-type]
+            explanation.strip(),
             more.strip() if more else None,
             scenario.strip() if scenario else None,
         )

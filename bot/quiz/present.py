@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from bot.i18n import t
 from bot.knowledge import load_knowledge
 from bot.quiz.model import LETTERS, Audience, Question, QuestionType, letter
 from bot.settings import settings
+
+if TYPE_CHECKING:
+    from bot.quiz.engine import Report
 
 
 def scam_name(scam_type: str, lang: str) -> str:
@@ -104,12 +108,11 @@ def local_time(when: datetime, tz: tzinfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname() or local.strftime('UTC%z')}"
 
 
-def format_report(report: object, lang: str, *, types: int | None = None, tz: tzinfo | None = None) -> str:
-    """A :class:`bot.quiz.engine.Report` as text (imported lazily: keeps this module free of the database).
+def format_report(r: Report, lang: str, *, types: int | None = None, tz: tzinfo | None = None) -> str:
+    """A learner's report as text. Times are shown in ``tz``, the learner's zone (default: the settings' ``timezone``).
 
-    Times are shown in ``tz``, the learner's zone (default: the settings' ``timezone``)."""
-    r = report  # duck-typed Report
-    if not r.attempts:  # type: ignore[attr-defined]
+    ``Report`` is imported for the type checker only: this module stays free of the database at run time."""
+    if not r.attempts:
         return t("quiz.report_empty", lang)
     kb = load_knowledge()
     lines = [t("quiz.report_title", lang), ""]
@@ -118,27 +121,27 @@ def format_report(report: object, lang: str, *, types: int | None = None, tz: tz
             "quiz.report_stats",
             lang,
             accuracy=r.accuracy,
-            streak=r.streak,  # type: ignore[attr-defined]
-            best=r.best_streak,  # type: ignore[attr-defined]
-            answers=t("quiz.answers", lang, count=r.attempts),  # type: ignore[attr-defined]
+            streak=r.streak,
+            best=r.best_streak,
+            answers=t("quiz.answers", lang, count=r.attempts),
             days=t("quiz.days_in_row", lang, count=r.practice_days),
         )
-    )  # type: ignore[attr-defined]
-    due = t("quiz.report_due", lang, n=r.due_now)  # type: ignore[attr-defined]
-    if r.next_due is not None and not r.due_now:  # type: ignore[attr-defined]
+    )
+    due = t("quiz.report_due", lang, n=r.due_now)
+    if r.next_due is not None and not r.due_now:
         zone = tz if tz is not None else settings().zone
-        due = t("quiz.report_next_due", lang, when=local_time(r.next_due, zone))  # type: ignore[attr-defined]
+        due = t("quiz.report_next_due", lang, when=local_time(r.next_due, zone))
     lines += [due, "", t("quiz.report_mastery", lang)]
-    items = list(r.mastery.items())  # type: ignore[attr-defined]
+    items = list(r.mastery.items())
     if types is not None:
         items = items[:types]
     width = max((len(scam_name(scam_type, lang)) for scam_type, _ in items), default=0)
     for scam_type, value in items:
         name = scam_name(scam_type, lang)
         lines.append(f"{bar(value)} {value:>4.0%}  {name.ljust(width) if lang == 'en' else name}")
-    if r.weakest_red_flags:  # type: ignore[attr-defined]
+    if r.weakest_red_flags:
         lines += ["", t("quiz.report_flags", lang)]
-        for flag in r.weakest_red_flags:  # type: ignore[attr-defined]
+        for flag in r.weakest_red_flags:
             red_flag = kb.red_flags.get(flag.red_flag)
             if red_flag is None:
                 continue

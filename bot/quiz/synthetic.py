@@ -35,6 +35,8 @@ def synthetic_question(
         all_aud = list(Audience)
         audiences = tuple(a.value for a in rng.sample(all_aud, k=rng.randint(1, 2)))
     qtype = [QuestionType.SINGLE, QuestionType.TRUE_FALSE, QuestionType.MULTI][i % 3]
+    zh_opts: tuple[str, ...]
+    en_opts: tuple[str, ...]
     if qtype is QuestionType.TRUE_FALSE:
         zh_opts, en_opts = TRUE_FALSE_OPTIONS["zh"], TRUE_FALSE_OPTIONS["en"]
         answer: tuple[int, ...] = (rng.randint(0, 1),)

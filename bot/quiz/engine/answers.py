@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Attempt, ReviewState, RunItem
 from bot.quiz import scheduling
 from bot.quiz.engine.cache import engine_cache
-from bot.quiz.engine.common import QuizError, dialect_insert
+from bot.quiz.engine.common import QuizError, dialect_insert, table
 from bot.quiz.model import Question as QuestionRecord
 
 MAX_KEY = 128
@@ -92,7 +92,7 @@ class _Statements:
 
     def __init__(self, dialect: str) -> None:
         insert = dialect_insert(dialect)
-        a, rs, item = Attempt.__table__, ReviewState.__table__, RunItem.__table__
+        a, rs, item = table(Attempt), table(ReviewState), table(RunItem)
         self.insert_attempt = (
             insert(a).on_conflict_do_nothing(index_elements=["learner_id", "idempotency_key"]).returning(a.c.id)
         )

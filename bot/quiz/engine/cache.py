@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.database import SHARED
 from bot.db.models import Question
-from bot.quiz.engine.common import QuizError
+from bot.quiz.engine.common import QuizError, table
 from bot.quiz.model import Question as QuestionRecord
 from bot.quiz.model import question_from_record
 
@@ -48,7 +48,7 @@ class EngineCache:
         self.pools: dict[tuple, Any] = {}
         self.records: dict[tuple[str, str], QuestionRecord] = {}
         self.hashes: weakref.WeakKeyDictionary[Any, dict[str, str | None]] = weakref.WeakKeyDictionary()
-        q = Question.__table__
+        q = table(Question)
         self._hash = select(q.c.content_hash).where(q.c.id == bindparam("b_question"))
         self._content = select(q.c.content, q.c.content_hash).where(q.c.id == bindparam("b_question"))
 

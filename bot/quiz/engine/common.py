@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from bot.db.models import Question
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.db.models import Base, Question
 from bot.quiz.model import Question as QuestionRecord
 from bot.quiz.model import question_from_record
 
@@ -38,9 +41,12 @@ def question_record(row: Question) -> QuestionRecord:
 def dialect_insert(dialect: str) -> Callable[..., Any]:
     """The dialect's ``insert`` (it has ``on_conflict_do_nothing``): SQLite and PostgreSQL only."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - other databases are not supported
-        raise QuizError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
-    return insert
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise QuizError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, typed as the ``Table`` it is (the Core statements below are built on tables)."""
+    return cast(Table, model.__table__)

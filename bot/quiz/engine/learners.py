@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Channel, Learner, LearnerAudience
 from bot.quiz.engine.cache import engine_cache
-from bot.quiz.engine.common import dialect_insert
+from bot.quiz.engine.common import dialect_insert, table
 from bot.quiz.model import Audience
 
 
@@ -54,7 +54,7 @@ class _Statements:
 
     def __init__(self, dialect: str) -> None:
         insert = dialect_insert(dialect)
-        learners = Learner.__table__
+        learners = table(Learner)
         self.learner_id = select(learners.c.id).where(
             learners.c.channel == bindparam("b_channel"), learners.c.external_id == bindparam("b_external")
         )

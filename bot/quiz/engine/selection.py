@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import LearnerAudience, Question, QuestionAudience, QuestionBank, QuizRun, ReviewState, RunItem
 from bot.quiz import scheduling
 from bot.quiz.engine.cache import EngineCache, engine_cache
-from bot.quiz.engine.common import Served
+from bot.quiz.engine.common import Served, table
 from bot.quiz.model import Audience
 
 
@@ -100,8 +100,8 @@ class _Selection:
     executed with parameters (the choice is a handful of cached, compiled statements: see bench/quiz_next.py)."""
 
     def __init__(self, dialect: str) -> None:
-        q, rs, item = Question.__table__, ReviewState.__table__, RunItem.__table__
-        la, qa, bank = LearnerAudience.__table__, QuestionAudience.__table__, QuestionBank.__table__
+        q, rs, item = table(Question), table(ReviewState), table(RunItem)
+        la, qa, bank = table(LearnerAudience), table(QuestionAudience), table(QuestionBank)
         self.dialect = dialect
         self.version = select(func.max(bank.c.imported_at), func.count()).select_from(bank)
         # What the run served, the learner's audiences, the bank version and whether any review is due (an
@@ -141,8 +141,8 @@ class _Selection:
             for audiences in (False, True)
             for focus in (False, True)
         }
-        days = func.floor(bindparam("b_today") - rs.c.last_review_day)
-        days = case((days < 0, 0.0), else_=days)
+        elapsed = func.floor(bindparam("b_today") - rs.c.last_review_day)
+        days = case((elapsed < 0, 0.0), else_=elapsed)
         recall = func.pow(1.0 + scheduling.FACTOR * days / rs.c.stability, scheduling.DECAY)
         self.mastery = (
             select(
