@@ -330,7 +330,9 @@ class YamlFile:
         if f is None:
             return None
         zh, en = (self.translation(node, f, lang, where) for lang in LANGS)
-        return self.build(node, where, since, lambda: Text(zh=zh, en=en))  # type: ignore[arg-type]
+        if zh is None or en is None:  # reported
+            return None
+        return self.build(node, where, since, lambda: Text(zh=zh, en=en))
 
     def translation(self, node: yaml.Node, f: Fields, lang: str, where: str) -> str | None:
         """The ``lang`` key of a bilingual mapping, which must be there and not empty."""
@@ -364,4 +366,6 @@ class YamlFile:
         title = self.required(f, "title", where, self.string)
         url = self.required(f, "url", where, self.url)
         note = self.optional_string(f, "note", where)
-        return self.build(node, where, since, lambda: Source(publisher, title, url, note))  # type: ignore[arg-type]
+        if publisher is None or title is None or url is None:  # reported
+            return None
+        return self.build(node, where, since, lambda: Source(publisher, title, url, note))

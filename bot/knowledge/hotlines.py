@@ -89,12 +89,9 @@ def _country(
     name = file.required(f, "name", where, file.text)
     aliases = file.required(f, "aliases", where, lambda n, w: terms(file, n, w))
     contacts = file.each(f, "contacts", where, read_contact)
-    return file.build(
-        node,
-        where,
-        since,
-        lambda: Country(code, name, aliases, tuple(contacts or ())),  # type: ignore[arg-type]
-    )
+    if code is None or name is None or aliases is None:  # reported
+        return None
+    return file.build(node, where, since, lambda: Country(code, name, aliases, tuple(contacts or ())))
 
 
 def _contact(file: YamlFile, node: yaml.Node, where: str, seen_ids: dict[str, yaml.Node]) -> Contact | None:
@@ -119,12 +116,9 @@ def _contact(file: YamlFile, node: yaml.Node, where: str, seen_ids: dict[str, ya
     name = file.required(f, "name", where, file.text)
     use_for = file.required(f, "use_for", where, file.text)
     source = file.required(f, "source", where, file.source)
-    return file.build(
-        node,
-        where,
-        since,
-        lambda: Contact(contact_id, kind, number, url, name, use_for, source),  # type: ignore[arg-type]
-    )
+    if contact_id is None or kind is None or name is None or use_for is None or source is None:  # reported
+        return None
+    return file.build(node, where, since, lambda: Contact(contact_id, kind, number, url, name, use_for, source))
 
 
 def _contact_kind(file: YamlFile, node: yaml.Node, where: str) -> ContactKind | None:

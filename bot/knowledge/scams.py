@@ -154,10 +154,11 @@ def _red_flag(file: YamlFile, node: yaml.Node, where: str, owner: ScamType) -> R
     truth = file.required(f, "truth", where, file.text)
     cues = file.required(f, "cues", where, lambda n, w: _cues(file, n, w))
 
-    def make() -> RedFlag:
-        return RedFlag(id=flag_id, text=Text(zh=zh, en=en), truth=truth, cues=cues, owner=owner)  # type: ignore[arg-type]
-
-    return file.build(node, where, since, make)
+    if flag_id is None or zh is None or en is None or truth is None or cues is None:  # reported
+        return None
+    return file.build(
+        node, where, since, lambda: RedFlag(id=flag_id, text=Text(zh=zh, en=en), truth=truth, cues=cues, owner=owner)
+    )
 
 
 def _cues(file: YamlFile, node: yaml.Node, where: str) -> dict[str, tuple[re.Pattern[str], ...]] | None:

@@ -315,7 +315,8 @@ class _BankReader:
                 f.problem(node, f"a {qtype.value} answer is a list of letters, e.g. [A, C]", at)
                 return None
             letters = [self.letter(n, at) for n in node.value]
-            return None if None in letters else tuple(letters)  # type: ignore[arg-type]
+            indices = [index for index in letters if index is not None]
+            return tuple(indices) if len(indices) == len(letters) else None
         if isinstance(node, yaml.SequenceNode):
             f.problem(node, f"a {qtype.value} answer is one letter, e.g. B", at)
             return None
