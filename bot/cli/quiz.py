@@ -8,11 +8,16 @@ import json
 import time
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.terminal import DB_HELP, QUIT, clean_input, err, load_banks, open_database
 from bot.i18n import DEFAULT_LANG, t
+
+if TYPE_CHECKING:  # imported where used: `antifraud --help` does not load the quiz engine
+    from bot.quiz.model import Audience
+    from bot.quiz.service import QuizService
 
 app = typer.Typer(
     help="Quizzes: `antifraud quiz` practises in the terminal; the subcommands manage the question banks.",
@@ -178,7 +183,9 @@ def _ask(prompt: str) -> str:
     return raw
 
 
-def _play(service, learner: str, lang: str | None, audiences, size: int, seed: int | None) -> None:  # type: ignore[no-untyped-def]
+def _play(
+    service: QuizService, learner: str, lang: str | None, audiences: list[Audience] | None, size: int, seed: int | None
+) -> None:
     from bot.quiz.model import Audience
     from bot.quiz.present import audience_name, format_feedback, format_question, format_report, parse_choice
 
