@@ -38,9 +38,11 @@ def question_record(row: Question) -> QuestionRecord:
 def dialect_insert(dialect: str) -> Callable[..., Any]:
     """The dialect's ``insert`` (it has ``on_conflict_do_nothing``): SQLite and PostgreSQL only."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - other databases are not supported
-        raise QuizError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
-    return insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    raise QuizError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")  # pragma: no cover
