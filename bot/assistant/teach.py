@@ -23,7 +23,7 @@ from bot.assistant.contacts import (
 )
 from bot.i18n import t
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.model import RedFlag, Scam
+from bot.knowledge.model import RedFlag, Scam, Text
 from bot.shared.labels import Kind, ScamType
 from bot.shared.lang import Lang
 
@@ -116,25 +116,17 @@ def menu_buttons(lang: Lang) -> list[Button]:
 
 
 def stop_now_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
-    steps = [s.get(ctx.lang) for s in kb.scam(scam).if_happening_now]
-    return (
-        t("assistant.stop_now_title", ctx.lang)
-        + "\n"
-        + bullets(steps, numbered=True)
-        + "\n"
-        + call_now_line(kb, ctx.country, ctx.lang)
-    )
+    return _steps_then_call(kb, "assistant.stop_now_title", kb.scam(scam).if_happening_now, ctx)
 
 
 def after_loss_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
-    steps = [s.get(ctx.lang) for s in kb.scam(scam).after_loss]
-    return (
-        t("assistant.after_loss_title", ctx.lang)
-        + "\n"
-        + bullets(steps, numbered=True)
-        + "\n"
-        + call_now_line(kb, ctx.country, ctx.lang)
-    )
+    return _steps_then_call(kb, "assistant.after_loss_title", kb.scam(scam).after_loss, ctx)
+
+
+def _steps_then_call(kb: KnowledgeBase, title: str, steps: Iterable[Text], ctx: Context) -> str:
+    """A titled, numbered list of steps, then the number to call where the user is."""
+    numbered = bullets((s.get(ctx.lang) for s in steps), numbered=True)
+    return "\n".join([t(title, ctx.lang), numbered, call_now_line(kb, ctx.country, ctx.lang)])
 
 
 def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
