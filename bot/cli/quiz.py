@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.terminal import DB_HELP, QUIT, clean_input, err, load_banks, open_database
+from bot.cli.terminal import DB_HELP, QUIT, clean_input, err, load_banks, open_database, quiz_service
 from bot.i18n import DEFAULT_LANG, t
 
 if TYPE_CHECKING:  # imported where used: `antifraud --help` does not load the quiz engine
@@ -147,9 +147,7 @@ def quiz(
     """Practise in the terminal: pick language and audience, answer, read why, see your progress."""
     if ctx.invoked_subcommand is not None:
         return
-    from bot.quiz.bank import BankError
     from bot.quiz.model import Audience
-    from bot.quiz.service import QuizService
 
     if lang not in (None, "zh", "en"):
         err("--lang is zh or en")
@@ -159,12 +157,7 @@ def quiz(
     except ValueError:
         err("--audience is one of: " + ", ".join(a.value for a in Audience))
         raise typer.Exit(2) from None
-    service = QuizService(open_database(db_url))
-    try:
-        service.prepare()
-    except BankError as error:
-        err(str(error))
-        raise typer.Exit(1) from None
+    service = quiz_service(db_url)
     try:
         _play(service, learner, lang, wanted, size, seed)
     except (KeyboardInterrupt, EOFError):

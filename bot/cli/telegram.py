@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli.terminal import DB_HELP, err, open_database, start_stack
+from bot.cli.terminal import DB_HELP, err, quiz_service, start_stack
 
 
 def telegram(
@@ -40,8 +40,6 @@ def telegram(
         err(str(error))
         raise typer.Exit(2) from None
     from bot.knowledge import load_knowledge
-    from bot.quiz.bank import BankError
-    from bot.quiz.service import QuizService
     from bot.telegram.app import build_application, run
     from bot.telegram.assistant import Assistant
     from bot.telegram.services import Services
@@ -50,12 +48,7 @@ def telegram(
     for handler in logging.getLogger().handlers:
         handler.addFilter(MaskingFilter())
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
-    quiz = QuizService(open_database(db_url))
-    try:
-        quiz.prepare()
-    except BankError as error:
-        err(str(error))
-        raise typer.Exit(1) from None
+    quiz = quiz_service(db_url)
     stack = None
     if rasa_url is None:
         stack = start_stack(database_url=quiz.db.url.render_as_string(hide_password=False))

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot import runtime
     from bot.db import Database
     from bot.quiz.bank import Banks
+    from bot.quiz.service import QuizService
 
 MAX_INPUT = 20_000  # characters of one message we pass on; longer input is cut (and the user told)
 QUIT = {"/quit", "/exit", "/q", "退出"}
@@ -72,6 +73,21 @@ def open_database(url: str | None) -> Database:
         err(f"cannot open the database {url or ''}: {str(error).splitlines()[0]}")
         raise typer.Exit(1) from None
     return db
+
+
+def quiz_service(url: str | None) -> QuizService:
+    """The quiz service on the database at ``url``, its banks imported if they changed; or every bank problem and
+    exit 1."""
+    from bot.quiz.bank import BankError
+    from bot.quiz.service import QuizService
+
+    service = QuizService(open_database(url))
+    try:
+        service.prepare()
+    except BankError as error:
+        err(str(error))
+        raise typer.Exit(1) from None
+    return service
 
 
 def load_banks(path: Path | None) -> Banks:
