@@ -31,6 +31,7 @@ GENERAL_ACTIONS = {
     "ask_what_to_do": "action_what_to_do",
     "ask_how_to_report": "action_how_to_report",
     "ask_number_real": "action_check_number",
+    "ask_legitimate": "action_answer_lookalike",
     "nlu_fallback": "action_clarify",
 }
 
@@ -42,7 +43,8 @@ SLOTS = {
     "lang": "text",  # zh | en: the language of the user's last message we could tell
     "scam_type": "text",  # the scam type the conversation is about
     "urgent": "bool",  # the situation is urgent
-    "country": "text",  # ISO code of where the user (or their child) is
+    "country": "text",  # ISO code of where the user is (the numbers they can dial)
+    "at_risk_country": "text",  # ISO code of where the person at risk is, when it is not the user (a child abroad)
     "money_sent": "text",  # yes | no: has money already moved
     "pending_question": "text",  # the follow-up question we asked: money_sent
     "red_flags": "list",  # red-flag ids we taught for the current story

@@ -129,6 +129,7 @@ ActionRedFlags = _action("action_red_flags", lambda kb, a, ctx: teach.red_flags_
 ActionWhatToDo = _action("action_what_to_do", lambda kb, a, ctx: teach.what_to_do_reply(kb, ctx))
 ActionHowToReport = _action("action_how_to_report", lambda kb, a, ctx: teach.report_reply(kb, ctx))
 ActionCheckNumber = _action("action_check_number", lambda kb, a, ctx: teach.number_reply(kb, a.text, ctx))
+ActionAnswerLookalike = _action("action_answer_lookalike", teach.clarify_reply)
 ActionSetLocation = _action("action_set_location", lambda kb, a, ctx: teach.location_reply(kb, a.text, ctx))
 ActionClarify = _action("action_clarify", teach.clarify_reply)
 ActionGreet = _action("action_greet", lambda kb, a, ctx: teach.simple_reply("assistant.welcome", ctx))

@@ -49,9 +49,14 @@ class Kind(str, Enum):
 EXPERIENCE_PREFIX = "experience_"
 QUESTION_PREFIX = "question_"
 
+#: A legitimate look-alike: a genuine notice, call or message the user asks about (an anti-fraud centre's warning
+#: call, a bank alert checked on the card's own number, a pickup code, a school notice, operator or shop marketing).
+#: Its scam type is ``none``; the reply says what makes it look genuine and what would turn it into a scam.
+LOOKALIKE_INTENT = "ask_legitimate"
+
 #: General questions, not tied to one scam type.
 GENERAL_QUESTION_INTENTS: frozenset[str] = frozenset(
-    {"ask_hotline", "ask_red_flags", "ask_what_to_do", "ask_how_to_report", "ask_number_real"}
+    {"ask_hotline", "ask_red_flags", "ask_what_to_do", "ask_how_to_report", "ask_number_real", LOOKALIKE_INTENT}
 )
 
 #: Conversation intents.
