@@ -205,6 +205,8 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\
 CJK_MODULES = {
     "bot/shared/privacy.py": "masks personal data in what people type: patterns, and full-width characters it folds",
     "bot/assistant/analysis.py": "reads what people type: cues of a live or past situation (patterns in tuples)",
+    "bot/assistant/forwarded.py": "reads what people paste: the marks of a sent message (patterns in tuples)",
+    "bot/assistant/places.py": "reads where people are: words before a place name (patterns)",
     "bot/quiz/synthetic.py": "makes synthetic question banks for tests and benchmarks: bank content, not bot texts",
 }
 #: Single Chinese strings that are not texts, by module.
