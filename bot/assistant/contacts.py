@@ -196,20 +196,19 @@ def fill(kb: KnowledgeBase, text: str, places: Places, lang: Lang) -> str:
     return _PLACEHOLDER.sub(one, text)
 
 
-def call_now_line(kb: KnowledgeBase, country: str | None, lang: Lang, there: str | None = None) -> str:
+def call_now_line(
+    kb: KnowledgeBase, country: str | None, lang: Lang, there: str | None = None, ask: bool = True
+) -> str:
     """The stop-now lines: the police number to call where the user is, how to get police to the person at risk
-    when they are in another country, and the consular line abroad."""
+    when they are in another country, and the consular line abroad. ``ask``: ask where the user is when we don't
+    know it and the numbers depend on it (we list every country's, or we guessed China and the person at risk is
+    abroad)."""
     places = Places(country, there)
     local, consular = urgent_contacts(kb, country, lang)
-    if not local:
-        lines = [
-            "📞 " + t("assistant.stop_call_police", lang, numbers=every_emergency_number(kb, lang)),
-            t("assistant.ask_where_you_are", lang),
-        ]
-    else:
-        lines = [
-            "📞 " + t("assistant.stop_call_police", lang, numbers="; ".join(contact_brief(c, lang) for c in local))
-        ]
+    numbers = "; ".join(contact_brief(c, lang) for c in local) if local else every_emergency_number(kb, lang)
+    lines = ["📞 " + t("assistant.stop_call_police", lang, numbers=numbers)]
+    if ask and places.here is None and (not local or (there is not None and there != "CN")):
+        lines.append(t("assistant.ask_where_you_are", lang))
     home = home_of(places, lang)
     if there and there != home and kb.country(there) is not None:
         lines.append("🚓 " + t("assistant.police_for_them", lang) + police_there(kb, places, lang))
@@ -221,7 +220,9 @@ def call_now_line(kb: KnowledgeBase, country: str | None, lang: Lang, there: str
     return "\n".join(lines)
 
 
-def report_now_line(kb: KnowledgeBase, country: str | None, lang: Lang, there: str | None = None) -> str:
+def report_now_line(
+    kb: KnowledgeBase, country: str | None, lang: Lang, there: str | None = None, ask: bool = True
+) -> str:
     """After a loss: the bank first, then the report channel; the emergency number only for danger or a crime
     still happening."""
     places = Places(country, there)
@@ -230,7 +231,7 @@ def report_now_line(kb: KnowledgeBase, country: str | None, lang: Lang, there: s
         "📝 " + t("assistant.after_loss_report", lang, report=report_here(kb, places, lang)),
         "🚨 " + t("assistant.after_loss_danger", lang, police=police_here(kb, places, lang)),
     ]
-    if home_of(places, lang) is None:
+    if ask and home_of(places, lang) is None:
         lines.append(t("assistant.ask_where_you_are", lang))
     return "\n".join(lines)
 

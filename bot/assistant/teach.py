@@ -67,6 +67,7 @@ class Context:
     urgent: bool = False
     money_sent: str | None = None  # "yes" | "no" | None
     pending_question: str | None = None
+    asked_where: bool = False  # we asked where the user is (once is enough)
 
     def with_(self, **changes: Any) -> Context:
         return replace(self, **changes)
@@ -155,6 +156,12 @@ def flag_lines(flags: Iterable[RedFlag], lang: Lang) -> str:
 # --------------------------------------------------------------------------------------------------- replies
 
 
+def asked_where(reply: Reply, lang: Lang) -> bool:
+    """Whether the reply asks which country the user is in (then we don't ask again)."""
+    question = t("assistant.ask_where_you_are", lang)
+    return any(question in message for message in reply.messages)
+
+
 def menu_buttons(lang: Lang) -> list[Button]:
     return [
         Button(t("assistant.btn_hotlines", lang), "/ask_hotline"),
@@ -166,13 +173,13 @@ def menu_buttons(lang: Lang) -> list[Button]:
 def stop_now_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
     """What to do now, then the police number the user can dial where they are (and how to get police to the person
     at risk when they are in another country)."""
-    call = call_now_line(kb, ctx.country, ctx.lang, ctx.at_risk_country)
+    call = call_now_line(kb, ctx.country, ctx.lang, ctx.at_risk_country, ask=not ctx.asked_where)
     return _steps_then(kb, "assistant.stop_now_title", kb.scam(scam).if_happening_now, ctx, call)
 
 
 def after_loss_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
     """After a loss: the steps, then the bank and the report channel (an emergency number only for danger)."""
-    report = report_now_line(kb, ctx.country, ctx.lang, ctx.at_risk_country)
+    report = report_now_line(kb, ctx.country, ctx.lang, ctx.at_risk_country, ask=not ctx.asked_where)
     return _steps_then(kb, "assistant.after_loss_title", kb.scam(scam).after_loss, ctx, report)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.assistant.verdicts import RISKS
 from bot.i18n import LANGS, CatalogError, catalog, language, placeholders, t
 from bot.knowledge.model import RECOVERY_WARNING_MISSING
 from bot.quiz.model import Audience
@@ -100,6 +101,8 @@ SHIPPED = catalog()  # read at collection: a broken catalog fails here, with eve
 DYNAMIC_KEYS: dict[str, list[str]] = {
     "quiz.audience_": [a.value for a in Audience],  # bot.quiz.present.audience_name
     "telegram.command_": list(COMMANDS),  # bot.telegram.app.command_menu: the bot's command menu
+    "assistant.risk_": [r.key for r in RISKS],  # bot.assistant.verdicts: what a message asks of the reader
+    "assistant.genuine_no_": [r.key for r in RISKS],  # bot.assistant.verdicts: what it does not ask
 }
 
 
