@@ -87,16 +87,6 @@ def scam_name(kb: KnowledgeBase, scam: ScamType, lang: Lang) -> str:
 # --------------------------------------------------------------------------------------------------- red flags
 
 
-def quote_of(flag: RedFlag, text: str) -> str | None:
-    """The words of ``text`` that show ``flag`` (the first cue that matches), or None."""
-    for patterns in flag.cues.values():
-        for pattern in patterns:
-            found = pattern.search(text)
-            if found and found.group(0).strip():
-                return found.group(0).strip()
-    return None
-
-
 def evidence_flags(kb: KnowledgeBase, scam: ScamType, text: str) -> tuple[list[RedFlag], list[RedFlag]]:
     """(flags the words show, the scam's other signs to watch for): at most ``MAX_FLAGS`` shown by the words (this
     scam's, then the general ones); the signs to watch for make the two lists at least ``MIN_FLAGS`` long. A flag is
@@ -125,7 +115,7 @@ def quoted_flag_lines(flags: Iterable[RedFlag], text: str, lang: Lang) -> str:
     """Flags found in a pasted message, each with the message's own words that show it."""
     lines = []
     for flag in flags:
-        quote = quote_of(flag, text)
+        quote = flag.find(text)
         head = t("assistant.quote", lang, quote=quote) if quote else ""
         lines.append(f"{head}{flag.text.get(lang)}\n  → {flag.truth.get(lang)}")
     return bullets(lines)

@@ -19,6 +19,7 @@ from bot.assistant.teach import Button, Context, Reply, flags_block, menu_button
 from bot.i18n import t
 from bot.knowledge import KnowledgeBase
 from bot.shared.labels import ScamType
+from bot.shared.lang import Lang
 
 _I = re.IGNORECASE
 
@@ -134,7 +135,8 @@ def pasted_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
     messages = []
     if analysis.urgent:
         messages.append(stop_now_block(kb, scam, ctx))
-    named = t("assistant.pasted_named", lang, scam=entry.name.get(lang)) + " " + entry.summary.get(lang)
+    joiner = "" if lang is Lang.ZH else " "
+    named = t("assistant.pasted_named", lang, scam=entry.name.get(lang)) + joiner + entry.summary.get(lang)
     messages.append(named + "\n\n" + flags_text)
     todo = [t("assistant.pasted_do_not", lang), t("assistant.pasted_check", lang)]
     todo += steps_text(kb, entry.prevention[:1], ctx)
