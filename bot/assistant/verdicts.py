@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from bot.assistant.analysis import Analysis
 from bot.assistant.contacts import bullets, report_here
-from bot.assistant.teach import Button, Context, Reply, flags_block, menu_buttons, steps_text, stop_now_block
+from bot.assistant.flags import flags_block
+from bot.assistant.teach import Button, Context, Reply, menu_buttons, steps_text, stop_now_block
 from bot.i18n import t
 from bot.knowledge import KnowledgeBase
 from bot.shared.labels import ScamType

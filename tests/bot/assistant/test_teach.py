@@ -9,9 +9,8 @@ import pytest
 
 from bot.assistant.analysis import Analysis
 from bot.assistant.contacts import number_variants, numbers_in, official_contact
+from bot.assistant.flags import MAX_FLAGS, MIN_FLAGS
 from bot.assistant.teach import (
-    MAX_FLAGS,
-    MIN_FLAGS,
     Context,
     Reply,
     clarify_reply,

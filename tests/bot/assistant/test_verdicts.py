@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.assistant.analysis import Analysis
-from bot.assistant.teach import Context, evidence_flags, experience_reply
+from bot.assistant.flags import evidence_flags
+from bot.assistant.teach import Context, experience_reply
 from bot.assistant.verdicts import lookalike_reply, pasted_reply, risks_in
 from bot.i18n import t
 from bot.knowledge import KnowledgeBase
