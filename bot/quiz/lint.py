@@ -19,6 +19,7 @@ warnings and `--strict` fails on any.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -74,9 +75,12 @@ class _Lines:
     def __init__(self, banks: Iterable[Bank]) -> None:
         self.file: dict[str, str] = {}
         self.line: dict[str, int] = {}
-        self.first_file = ""
+        banks = list(banks)
+        paths = [bank.path for bank in banks]
+        #: Where a figure over all banks is reported: the one file, or the folder the files share.
+        folders = [str(Path(p).parent) for p in paths]
+        self.all_banks = paths[0] if len(set(paths)) == 1 else os.path.commonpath(folders) if folders else ""
         for bank in banks:
-            self.first_file = self.first_file or bank.path
             for q in bank.questions:
                 self.file[q.id] = bank.path
             try:
@@ -111,7 +115,7 @@ def _longest_share(banks: Banks, lines: _Lines) -> list[Problem]:
         if n > MAX_LONGEST_RIGHT * len(singles):
             out.append(
                 Problem(
-                    lines.first_file,
+                    lines.all_banks,
                     0,
                     f"{lang}: the right option is the longest in {n} of {len(singles)} single-answer questions "
                     f"({n / len(singles):.0%}, at most {MAX_LONGEST_RIGHT:.0%}): {_by_bank(hits)}",
@@ -131,7 +135,7 @@ def _non_flag_share(banks: Banks, lines: _Lines) -> list[Problem]:
     spread = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
     return [
         Problem(
-            lines.first_file,
+            lines.all_banks,
             0,
             f"{n} of {len(spots)} spot-the-red-flags questions ({n / len(spots):.0%}, at most "
             f"{MAX_SAME_NON_FLAGS:.0%}) have {count} option(s) that are not flags; vary it (non-flags per "
