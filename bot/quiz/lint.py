@@ -4,7 +4,8 @@
 what makes a quiz *gameable* or repetitive, over every bank loaded at once (issue 9):
 
 1. In single-answer questions the right option is the strictly longest one (by characters, per language) in at
-   most :data:`MAX_LONGEST_RIGHT` of the questions: "pick the longest" must not pass a quiz.
+   most :data:`MAX_LONGEST_RIGHT` of the questions: "pick the longest" must not pass a quiz (nor, after a rewrite,
+   "pick the shortest": the same limit holds for the strictly shortest).
 2. No right option carries its own reasoning ("because ...", "以免 ...") when no distractor does: the reason
    belongs in the explanation, and a justified option gives itself away.
 3. Spot-the-red-flags questions vary how many options are *not* flags: at most :data:`MAX_SAME_NON_FLAGS` of them
@@ -54,6 +55,14 @@ def right_is_longest(question: Question, lang: str) -> bool:
     options = question.content(lang).options
     right = question.answer[0]
     return all(len(o) < len(options[right]) for i, o in enumerate(options) if i != right)
+
+
+def right_is_shortest(question: Question, lang: str) -> bool:
+    """Whether the (single) right option is strictly shorter than every other option in ``lang``: rewriting answers
+    to stop "pick the longest" must not teach "pick the shortest" instead."""
+    options = question.content(lang).options
+    right = question.answer[0]
+    return all(len(o) > len(options[right]) for i, o in enumerate(options) if i != right)
 
 
 def non_flags(question: Question) -> int:
@@ -110,17 +119,18 @@ def _longest_share(banks: Banks, lines: _Lines) -> list[Problem]:
         return []
     out = []
     for lang in LANGS:
-        hits = [(q, right_is_longest(q, lang)) for q in singles]
-        n = sum(hit for _, hit in hits)
-        if n > MAX_LONGEST_RIGHT * len(singles):
-            out.append(
-                Problem(
-                    lines.all_banks,
-                    0,
-                    f"{lang}: the right option is the longest in {n} of {len(singles)} single-answer questions "
-                    f"({n / len(singles):.0%}, at most {MAX_LONGEST_RIGHT:.0%}): {_by_bank(hits)}",
+        for word, test in (("longest", right_is_longest), ("shortest", right_is_shortest)):
+            hits = [(q, test(q, lang)) for q in singles]
+            n = sum(hit for _, hit in hits)
+            if n > MAX_LONGEST_RIGHT * len(singles):
+                out.append(
+                    Problem(
+                        lines.all_banks,
+                        0,
+                        f"{lang}: the right option is the {word} in {n} of {len(singles)} single-answer questions "
+                        f"({n / len(singles):.0%}, at most {MAX_LONGEST_RIGHT:.0%}): {_by_bank(hits)}",
+                    )
                 )
-            )
     return out
 
 

@@ -69,7 +69,7 @@ def balanced_singles(start: int = 1) -> list[dict]:
         if n - start < 3:
             out.append(single(n, [f"Hang up and call {n}", "Pay", "Wait"], "A"))
         else:
-            out.append(single(n, [f"Hang up {n}", "Transfer the money now", "Wait a little first"], "A"))
+            out.append(single(n, [f"Hang up {n}", "Pay", "Wait a little first"], "A"))
     return out
 
 
@@ -83,6 +83,13 @@ def test_right_option_longest_too_often(tmp_path: Path) -> None:
     found = warnings(write(tmp_path, questions))
     assert any("zh: the right option is the longest in 10 of 10" in w for w in found), found
     assert any("en: the right option is the longest in 10 of 10" in w and "t 10/10" in w for w in found), found
+
+
+def test_right_option_shortest_too_often(tmp_path: Path) -> None:
+    questions = [single(n, ["Hang up", "Pay them what they ask", "Wait for the next call"]) for n in range(1, 11)]
+    found = warnings(write(tmp_path, questions))
+    assert any("en: the right option is the shortest in 10 of 10" in w for w in found), found
+    assert not any("longest" in w for w in found), found
 
 
 def test_few_single_questions_are_no_sample(tmp_path: Path) -> None:
