@@ -55,7 +55,10 @@ def test_if_happening_now_covers_the_essentials(kb: KnowledgeBase, scam: ScamTyp
 
 @pytest.mark.parametrize(
     ("lang", "bank", "police"),
-    [("en", r"\bbank", r"police|110|" + POLICE_PLACEHOLDER), ("zh", r"银行", r"报警|报案|警察|公安|110|" + POLICE_PLACEHOLDER)],
+    [
+        ("en", r"\bbank", r"police|110|" + POLICE_PLACEHOLDER),
+        ("zh", r"银行", r"报警|报案|警察|公安|110|" + POLICE_PLACEHOLDER),
+    ],
     ids=["en", "zh"],
 )
 @pytest.mark.parametrize("scam", SCAMS, ids=SCAM_IDS)
