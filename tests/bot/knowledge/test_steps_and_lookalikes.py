@@ -45,7 +45,8 @@ STEP_IDS = [where for where, _ in steps(_KB)]
 
 #: Short police and emergency numbers of the countries in hotlines.yml other than mainland China's 110/119/120.
 FOREIGN_SHORT = re.compile(
-    r"(?<![\d+\-])(911|999|000|112|101|182|#9110|131 ?444)(?![\d])|(?<![\d+\-])119(?!\d).*(korea|韩国)|(korea|韩国).*(?<![\d+\-])119(?!\d)",
+    r"(?<![\d+\-])(911|999|000|112|101|182|#9110|131 ?444)(?![\d])"
+    r"|(?<![\d+\-])119(?!\d).*(korea|韩国)|(korea|韩国).*(?<![\d+\-])119(?!\d)",
     re.IGNORECASE,
 )
 #: 110 is mainland China's (and Japan's) number: a step may name it only where it says it is about mainland China.
@@ -65,7 +66,7 @@ def foreign_number_problem(text: str) -> str | None:
     "bad",
     [
         "Call the police now: 110 in mainland China, and the police where your child is (for example 911 in the US)",
-        "Check by calling the police yourself: 110 in China, or your local emergency number abroad (999 UK, 000 Australia)",
+        "Check by calling the police yourself: 110 in China, or your local emergency number abroad (999 UK)",
         "在韩国拨打119",
         "拨打110报警",
     ],
