@@ -1,5 +1,13 @@
 """NLU evaluation on the held-out set (tests/rasa/nlu_heldout): per-class precision/recall/F1 for kind, scam type
-and urgency, read exactly as the assistant reads a message (``bot.assistant.analysis.analyse`` on the Rasa parse).
+and urgency, read exactly as the assistant reads a message (``bot.assistant.analysis.analyse`` on the Rasa parse),
+and the slices that say whether a verdict can be trusted (issue 9):
+
+- ``lookalike.yml`` (legitimate look-alikes and everyday chat): the false-alarm rate, the share called a scam (scam
+  type not ``none``), and the share called urgent;
+- ``pasted.yml`` (messages the user received and pasted): the share of pasted scam messages whose scam type is right,
+  and the share of pasted genuine notices (``ask_legitimate``) called a scam;
+- every example whose metadata says ``forwarded: true|false``: how often the assistant's pasted-message detector
+  (``Analysis.forwarded``) agrees.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import yaml
 
 from bot.assistant.analysis import Analysis, analyse
 from bot.settings import NLU_HELDOUT_DIR
-from bot.shared.labels import kind_of, scam_type_of
+from bot.shared.labels import LOOKALIKE_INTENT, ScamType, kind_of, scam_type_of
 from bot.shared.lang import detect
 from bot.shared.privacy import mask
 
@@ -25,6 +33,18 @@ class Example:
     intent: str
     urgent: bool
     source: str
+    forwarded: bool | None = None  # metadata ``forwarded``: a pasted message (None: not labelled)
+
+
+#: The CI gates on the held-out set (issue 9, "Figures"); tests/rasa/test_project.py and `antifraud nlu-eval` use them.
+MIN_SCAM_MACRO_F1 = 0.90
+MIN_URGENT_RECALL = 0.95
+MAX_LOOKALIKE_CALLED_SCAM = 0.10
+MIN_PASTED_SCAM_TYPED_RIGHT = 0.85
+
+#: Held-out slice files (tests/rasa/nlu_heldout/<name>) with their own figures and CI gates.
+LOOKALIKE_FILE = "lookalike.yml"
+PASTED_FILE = "pasted.yml"
 
 
 def read_examples(paths: Iterable[Path]) -> list[Example]:
@@ -41,8 +61,17 @@ def read_examples(paths: Iterable[Path]) -> list[Example]:
                 items = [{"text": line.strip()[2:]} for line in items.splitlines() if line.strip().startswith("- ")]
             for item in items:
                 text = str(item.get("text") or "").strip()
-                urgent = bool((item.get("metadata") or {}).get("urgent"))
-                examples.append(Example(text, intent, urgent, path.name))
+                metadata = item.get("metadata") or {}
+                forwarded = metadata.get("forwarded")
+                examples.append(
+                    Example(
+                        text,
+                        intent,
+                        bool(metadata.get("urgent")),
+                        path.name,
+                        None if forwarded is None else bool(forwarded),
+                    )
+                )
     return examples
 
 
@@ -71,6 +100,31 @@ def prf(gold: list[str], pred: list[str]) -> dict[str, Any]:
     )
     report["accuracy"] = sum(g == p for g, p in zip(gold, pred)) / total if total else 0.0
     return report
+
+
+def _share(flags: list[bool]) -> dict[str, Any]:
+    """A rate with its counts; ``rate`` is None when there is nothing to count (the slice file does not exist)."""
+    return {"rate": sum(flags) / len(flags) if flags else None, "count": sum(flags), "n": len(flags)}
+
+
+def trust_slices(examples: list[Example], analyses: list[Analysis]) -> dict[str, Any]:
+    """The issue-9 figures: look-alike false alarms, pasted messages typed right, forwarded detection."""
+    pairs = list(zip(examples, analyses))
+    lookalike = [a for e, a in pairs if e.source == LOOKALIKE_FILE]
+    pasted = [(e, a) for e, a in pairs if e.source == PASTED_FILE]
+    pasted_scam = [(e, a) for e, a in pasted if scam_type_of(e.intent) is not ScamType.NONE]
+    pasted_genuine = [a for e, a in pasted if e.intent == LOOKALIKE_INTENT]
+    labelled = [(e, a) for e, a in pairs if e.forwarded is not None]
+    return {
+        "lookalike_called_scam": _share([a.scam_type is not ScamType.NONE for a in lookalike]),
+        "lookalike_called_urgent": _share([a.urgent for a in lookalike]),
+        "lookalike_scam_or_urgent": _share([a.scam_type is not ScamType.NONE or a.urgent for a in lookalike]),
+        "pasted_scam_typed_right": _share([a.scam_type is scam_type_of(e.intent) for e, a in pasted_scam]),
+        "pasted_genuine_called_scam": _share([a.scam_type is not ScamType.NONE for a in pasted_genuine]),
+        "forwarded_accuracy": _share([a.forwarded == e.forwarded for e, a in labelled]),
+        "forwarded_recall": _share([a.forwarded for e, a in labelled if e.forwarded]),
+        "forwarded_false_positive": _share([a.forwarded for e, a in labelled if not e.forwarded]),
+    }
 
 
 def evaluate(examples: list[Example], parse: Callable[[str], Mapping[str, Any]]) -> dict[str, Any]:
@@ -109,6 +163,7 @@ def evaluate(examples: list[Example], parse: Callable[[str], Mapping[str, Any]])
         "intent_accuracy": sum(e.intent == a.intent for e, a in zip(examples, analyses)) / len(examples),
         "fallback_rate": sum(a.fallback for a in analyses) / len(examples),
         "by_language": per_language,
+        "trust": trust_slices(examples, analyses),
         "scam_type_errors": errors,
     }
 
@@ -124,6 +179,52 @@ def format_table(name: str, report: Mapping[str, Any]) -> str:
     return "\n".join(rows)
 
 
+TRUST_LINES = (
+    ("lookalike_called_scam", f"look-alikes ({LOOKALIKE_FILE}) called a scam"),
+    ("lookalike_called_urgent", f"look-alikes ({LOOKALIKE_FILE}) called urgent"),
+    ("lookalike_scam_or_urgent", f"look-alikes ({LOOKALIKE_FILE}) called a scam or urgent"),
+    ("pasted_scam_typed_right", f"pasted scam messages ({PASTED_FILE}) typed right"),
+    ("pasted_genuine_called_scam", f"pasted genuine notices ({PASTED_FILE}) called a scam"),
+    ("forwarded_accuracy", "pasted-message detection agrees with metadata 'forwarded'"),
+    ("forwarded_recall", "  pasted messages detected"),
+    ("forwarded_false_positive", "  told stories taken for pasted"),
+)
+
+
+def gates(result: Mapping[str, Any], min_macro_f1: float = MIN_SCAM_MACRO_F1) -> list[tuple[str, float | None, bool]]:
+    """Each gate as (description, value, passed); a slice gate whose file has no examples passes (value None)."""
+    trust = result.get("trust") or {}
+    lookalike = (trust.get("lookalike_called_scam") or {}).get("rate")
+    pasted = (trust.get("pasted_scam_typed_right") or {}).get("rate")
+    macro = result["scam_type"]["macro_f1"]
+    recall = result["urgent"].get("urgent", {}).get("recall", 0.0)
+    return [
+        (f"scam-type macro-F1 >= {min_macro_f1:.2f}", macro, macro >= min_macro_f1),
+        (f"urgent recall >= {MIN_URGENT_RECALL:.2f}", recall, recall >= MIN_URGENT_RECALL),
+        (
+            f"look-alikes called a scam <= {MAX_LOOKALIKE_CALLED_SCAM:.0%}",
+            lookalike,
+            lookalike is None or lookalike <= MAX_LOOKALIKE_CALLED_SCAM,
+        ),
+        (
+            f"pasted scam messages typed right >= {MIN_PASTED_SCAM_TYPED_RIGHT:.0%}",
+            pasted,
+            pasted is None or pasted >= MIN_PASTED_SCAM_TYPED_RIGHT,
+        ),
+    ]
+
+
+def format_trust(trust: Mapping[str, Any]) -> str:
+    rows = ["trust slices (issue 9)"]
+    for key, label in TRUST_LINES:
+        share = trust.get(key) or {}
+        if share.get("rate") is None:
+            rows.append(f"  {label:<58} n/a (no examples)")
+        else:
+            rows.append(f"  {label:<58} {share['rate']:>6.1%}  ({share['count']}/{share['n']})")
+    return "\n".join(rows)
+
+
 def format_report(result: Mapping[str, Any]) -> str:
     parts = [
         f"Held-out NLU evaluation: {result['n']} messages",
@@ -136,6 +237,7 @@ def format_report(result: Mapping[str, Any]) -> str:
         + ", ".join(
             f"{k}: n={v['n']} scam macro-F1 {v['scam_type_macro_f1']:.3f}" for k, v in result["by_language"].items()
         ),
+        format_trust(result.get("trust") or {}),
     ]
     return "\n\n".join(parts)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from bot.shared.labels import SCAM_TYPES, all_intents, experience_intent, questi
 from bot.shared.lang import Script, detect
 
 ROOT = runtime.ROOT
-MIN_SCAM_MACRO_F1 = 0.85
+HELDOUT = ROOT / "tests" / "rasa" / "nlu_heldout"
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +91,40 @@ def test_rasa_test_stories_without_prediction_errors(model: Path, tmp_path: Path
     assert "Correct:" in done.stdout + done.stderr
 
 
-@pytest.mark.stack
-def test_nlu_heldout_scam_type_macro_f1(stack: runtime.Stack) -> None:
+@pytest.fixture(scope="module")
+def heldout_result(stack: runtime.Stack) -> dict[str, Any]:
     result = evaluate.evaluate(evaluate.heldout_examples(), stack.parse)
     evaluate.write_report(result, ROOT / "results" / "nlu_eval.json")
     print("\n" + evaluate.format_report(result))
-    assert result["scam_type"]["macro_f1"] >= MIN_SCAM_MACRO_F1
-    assert result["urgent"]["urgent"]["recall"] >= 0.85
+    return result
+
+
+def needs_slice(name: str) -> None:
+    if not (HELDOUT / name).exists():
+        pytest.skip(f"held-out slice {name} does not exist yet")
+
+
+@pytest.mark.stack
+def test_nlu_heldout_scam_type_macro_f1(heldout_result: dict[str, Any]) -> None:
+    assert heldout_result["scam_type"]["macro_f1"] >= evaluate.MIN_SCAM_MACRO_F1
+
+
+@pytest.mark.stack
+def test_nlu_heldout_urgent_recall(heldout_result: dict[str, Any]) -> None:
+    assert heldout_result["urgent"]["urgent"]["recall"] >= evaluate.MIN_URGENT_RECALL
+
+
+@pytest.mark.stack
+def test_nlu_heldout_lookalikes_are_not_called_scams(heldout_result: dict[str, Any]) -> None:
+    needs_slice(evaluate.LOOKALIKE_FILE)
+    share = heldout_result["trust"]["lookalike_called_scam"]
+    assert share["n"] >= 60
+    assert share["rate"] <= evaluate.MAX_LOOKALIKE_CALLED_SCAM, share
+
+
+@pytest.mark.stack
+def test_nlu_heldout_pasted_scams_typed_right(heldout_result: dict[str, Any]) -> None:
+    needs_slice(evaluate.PASTED_FILE)
+    share = heldout_result["trust"]["pasted_scam_typed_right"]
+    assert share["n"] > 0
+    assert share["rate"] >= evaluate.MIN_PASTED_SCAM_TYPED_RIGHT, share
