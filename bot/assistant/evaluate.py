@@ -231,7 +231,7 @@ def format_report(result: Mapping[str, Any]) -> str:
         format_table("kind", result["kind"]),
         format_table("scam type", result["scam_type"]),
         format_table("urgent (model + cues)", result["urgent"]),
-        format_table("urgent (model only)", result["urgent_model_only"]),
+        format_table("urgent (model p>=0.5, no cues)", result["urgent_model_only"]),
         f"intent accuracy {result['intent_accuracy']:.3f}   fallback rate {result['fallback_rate']:.3f}",
         "by language: "
         + ", ".join(

@@ -12,7 +12,9 @@ What this component does:
 - ``scam_type`` head: a calibrated linear SVM trained directly on the 15 scam types (experience and question
   examples of a type pooled) -> ``scam_type: {"name", "confidence", "ranking"}``;
 - ``urgency`` head: a calibrated linear SVM on the examples' ``metadata: {urgent: true}`` ->
-  ``urgency: {"urgent", "confidence"}``.
+  ``urgency: {"urgent", "confidence"}``. The threshold is low (recall first: a missed emergency costs more than an
+  unneeded stop-now block), and a message that both the intent head and the scam-type head read as calm (a
+  legitimate look-alike or everyday chat, scam type ``none``) is never urgent.
 """
 
 from __future__ import annotations
@@ -37,11 +39,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from bot.shared.labels import scam_type_of
+from bot.shared.labels import LOOKALIKE_INTENT, ScamType, scam_type_of
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "bilingual_classifier.joblib"
+
+#: Intents that are never urgent when the scam-type head agrees (scam type ``none``): look-alikes and everyday chat.
+CALM_INTENTS: tuple[str, ...] = (LOOKALIKE_INTENT, "out_of_scope")
 
 
 def example_is_urgent(message: Message) -> bool:
@@ -65,9 +70,10 @@ class BilingualClassifier(IntentClassifier, GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {
             "intent_C": 20.0,
-            "scam_C": 1.0,
+            "scam_C": 4.0,
             "urgency_C": 1.0,
-            "urgency_threshold": 0.5,
+            "urgency_threshold": 0.2,
+            "calm_intents": list(CALM_INTENTS),
             "calibration_folds": 3,
             "char_ngrams": [1, 4],
             "word_ngrams": [1, 2],
@@ -173,9 +179,10 @@ class BilingualClassifier(IntentClassifier, GraphComponent):
             )
             if urgent_p is not None:
                 p = float(urgent_p[i])
+                calm = ranking[0]["name"] in self.config["calm_intents"] and scams[0]["name"] == ScamType.NONE.value
                 message.set(
                     "urgency",
-                    {"urgent": p >= self.config["urgency_threshold"], "confidence": round(p, 4)},
+                    {"urgent": p >= self.config["urgency_threshold"] and not calm, "confidence": round(p, 4)},
                     add_to_output=True,
                 )
         return messages
