@@ -157,7 +157,8 @@ def non_emergency_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
 
 def report_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
     """Where to report a fraud that has happened (not an emergency line)."""
-    found = _of_kind(kb, home_of(places, lang), "report")
+    home = home_of(places, lang)
+    found = _of_kind(kb, home, "report") or _of_kind(kb, home, "non_emergency")
     if found:
         return "; ".join(contact_brief(c, lang) for c in found[:2])
     return t("assistant.report_unknown", lang)
