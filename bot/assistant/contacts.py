@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from bot.assistant.places import Places
 from bot.i18n import t
-from bot.knowledge import Contact, KnowledgeBase
+from bot.knowledge import Contact, KnowledgeBase, placeholders
 from bot.knowledge.model import Country
 from bot.shared.lang import Lang
 
@@ -157,7 +157,8 @@ def non_emergency_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
 
 def report_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
     """Where to report a fraud that has happened (not an emergency line)."""
-    found = _of_kind(kb, home_of(places, lang), "report")
+    home = home_of(places, lang)
+    found = _of_kind(kb, home, "report") or _of_kind(kb, home, "non_emergency")
     if found:
         return "; ".join(contact_brief(c, lang) for c in found[:2])
     return t("assistant.report_unknown", lang)
@@ -169,7 +170,7 @@ def bank_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
     return line + (t("assistant.bank_or", lang, number=contact_brief(banks[0], lang)) if banks else "")
 
 
-#: The placeholders a knowledge-base step may hold (docs/DESIGN.md, "Contacts in steps").
+#: How each placeholder a knowledge-base step may hold (``bot.knowledge.placeholders.NAMES``) is filled.
 PLACEHOLDERS = {
     "police_here": police_here,
     "police_there": police_there,
@@ -178,7 +179,6 @@ PLACEHOLDERS = {
     "bank_here": bank_here,
     "consular": lambda kb, places, lang: consular_brief(kb, lang),
 }
-_PLACEHOLDER = re.compile(r"\{(hotline:[a-z0-9_]+|[a-z_]+)\}")
 
 
 def fill(kb: KnowledgeBase, text: str, places: Places, lang: Lang) -> str:
@@ -186,14 +186,14 @@ def fill(kb: KnowledgeBase, text: str, places: Places, lang: Lang) -> str:
     are. An unknown placeholder is left as written (the knowledge-base loader rejects them)."""
 
     def one(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name.startswith("hotline:"):
-            contact = next((c for c in kb.all_contacts() if c.id == name[len("hotline:") :]), None)
+        name, hotline = match.group(1), match.group(2)
+        if name == placeholders.HOTLINE and hotline:
+            contact = next((c for c in kb.all_contacts() if c.id == hotline), None)
             return contact_brief(contact, lang) if contact else match.group(0)
         render = PLACEHOLDERS.get(name)
         return render(kb, places, lang) if render else match.group(0)
 
-    return _PLACEHOLDER.sub(one, text)
+    return placeholders.PATTERN.sub(one, text)
 
 
 def call_now_line(

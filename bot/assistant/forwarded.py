@@ -49,6 +49,9 @@ SENDER_MARKS: tuple[re.Pattern[str], ...] = tuple(
         r"您的|你的(账户|帐户|账号|包裹|快递|订单|银行卡|医保|社保|信用卡|贷款|额度)|"
         r"\byour (account|parcel|package|order|card|payment|delivery|loan|refund|subscription|tax|benefit)\b",
         r"(取件码|验证码|提货码|校验码)\s*[:：]?\s*[A-Za-z0-9-]{3,}|\b(code|pin)\s*[:：]?\s*\d{4,}\b",
+        r"(加|添加)(微信|V|v|VX|vx|QQ|qq|好友)|\b(whatsapp|telegram|signal) (me|us)\b|\b(wa\.me|t\.me)/|"
+        r"恭喜(您|你)|温馨提示|\b(congratulations|congrats)\b|\b(urgent|final notice|action required)\s*[:!]|"
+        r"^\s*(hello|hi|hey)?\s*(my )?dear\b|"
         r"(请|敬请)(于|在|及时|尽快|点击|登录|回复|联系|拨打|前往|凭)|"
         r"\b(click|tap|visit|call|reply|log ?in|verify|confirm|update) (here|now|the link|below|to|within|your)\b",
     )
@@ -56,10 +59,22 @@ SENDER_MARKS: tuple[re.Pattern[str], ...] = tuple(
 
 #: The user telling their own story: how people *tell* what happened rather than paste it.
 STORY = re.compile(
-    r"(他|她|对方|那人|那个人|骗子|客服|警察|老板)(跟我|对我|和我)?(说|讲|让|叫|要|问)|"
+    r"(他|她|对方|那人|那个人|骗子|客服|警察|老板|有人|某人|朋友)(跟我|对我|和我)?(说|讲|让|叫|要|问)|"
     r"我(已经|刚|刚刚|就|也|都)?(转|汇|付|打|交|点|填|下载|给|告诉|回复|回)了|"
-    r"\b(he|she|they|the (caller|man|woman|guy|lady|agent|officer)) (said|told|asked|wanted|says|tells)\b|"
+    r"\b(he|she|they|someone|somebody|a (friend|man|woman|guy|lady|caller)|the (caller|man|woman|guy|lady|agent|"
+    r"officer)) (said|told|asked|wanted|says|tells|claims|claiming|offers|sent)\b|"
+    r"\b(a|an|the) (call|text|message|email|whatsapp message|caller) (from|claiming|said|says)\b|"
     r"\bi (already |just )?(paid|sent|transferred|clicked|gave|replied|downloaded|entered|shared)\b",
+    _I,
+)
+
+#: The sender's words in quotation marks: “...”, "...", 「...」, 『...』 (at least 10 characters).
+QUOTED = re.compile(r"“([^”]{10,})”|\"([^\"]{10,})\"|「([^」]{10,})」|『([^』]{10,})』")
+#: A colon that hands over the sender's words: "sent this:", "got this text:", "发来：", "收到：", "短信内容：".
+_HANDOVER = re.compile(
+    r"(发来|发了|发的|收到|写着|内容是|内容|原文|短信说|消息说|通知说|说)\s*[:：]|"
+    r"\b(sent|got|received|came|reads?|says?|said|saying|wrote|texted)( me)?( this| these| the following)?"
+    r"( \w+){0,3}\s*:",
     _I,
 )
 
@@ -70,6 +85,8 @@ _REPORTED = re.compile(r"^(说|称|讲|告诉我|提示|通知我|saying|says|sa
 #: A message that opens with the sender introducing themselves to the reader: a forwarded script, not a story.
 _SELF_INTRO = re.compile(
     r"^\s*(我是你|我是您|我是(你|您)的|(你|您)好[，,]?\s*我是|这是我的?新(号|手机号|微信)|"
+    r"(妈|爸|老妈|老爸|老婆|老公|宝贝|亲)[，,!！ ]|"
+    r"((hi|hello|hey)[,!]?\s*)?this is \w+ from |"
     r"(hi|hello|hey) (mum|mom|dad|mam)\b|(it'?s|this is) (me|your (son|daughter|boss|manager|teacher))\b|"
     r"i'?m your (boss|manager|son|daughter|teacher|director))",
     _I,
@@ -108,6 +125,12 @@ def read_pasted(text: str) -> Pasted:
     text = text.strip()
     if not text:
         return Pasted(False)
+    quoted_marks = QUOTED.search(text)
+    if quoted_marks:  # the sender's words in quotation marks: pasted, even inside a story
+        return Pasted(True, next(g for g in quoted_marks.groups() if g).strip())
+    handover = _HANDOVER.search(text)
+    if handover and len(text) - handover.end() >= 10:
+        return Pasted(True, _trim(text[handover.end() :]))
     frame = FRAME.search(text)
     marks = sender_marks(text)
     story = STORY.search(text)
@@ -121,7 +144,7 @@ def read_pasted(text: str) -> Pasted:
             return Pasted(False)
         if _REPORTED.match(quoted) and sender_marks(quoted) < 2:
             return Pasted(False)  # "收到短信说我的ETC停用了": told in the user's words
-        if marks >= 1 or _SELF_INTRO.match(quoted) or not story:
+        if (sender_marks(quoted) >= 1 or _SELF_INTRO.match(quoted)) and not STORY.search(quoted):
             return Pasted(True, quoted)
         return Pasted(False)
     if (marks >= 2 or (_SELF_INTRO.match(text) and marks >= 0)) and not story:

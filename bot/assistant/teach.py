@@ -32,7 +32,7 @@ from bot.shared.labels import Kind, ScamType
 from bot.shared.lang import Lang
 
 #: Contact kinds shown in a report answer.
-REPORT_KINDS = ("report", "antifraud", "emergency", "consular")
+REPORT_KINDS = ("report", "non_emergency", "antifraud", "emergency", "consular")
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,10 @@ def report_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
     country = kb.country(ctx.country or ("CN" if lang is Lang.ZH else None))
     messages = []
     if country is not None:
-        contacts = [c for c in country.contacts if c.kind in REPORT_KINDS]
+        # Report channels first; the emergency number last (a report is not an emergency).
+        contacts = sorted(
+            (c for c in country.contacts if c.kind in REPORT_KINDS), key=lambda c: REPORT_KINDS.index(c.kind)
+        )
         if country.code != "CN":
             contacts += list(kb.consular)
         messages.append(

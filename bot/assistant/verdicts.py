@@ -24,6 +24,9 @@ from bot.shared.lang import Lang
 
 _I = re.IGNORECASE
 
+#: The look-alike entry for a message that matches no specific kind.
+GENERAL = "general"
+
 #: A negation just before a risk word: "没有链接", "didn't ask for money", "no link".
 _NEGATED = re.compile(
     r"(没有?|不用|不需要|无需|并没|也没|从没|不|无|别|没让|没要|没叫|没问)[^，。,.!?！？]{0,6}$|"
@@ -86,6 +89,13 @@ CALLED_BACK = re.compile(
 )
 
 
+def inline(name: str) -> str:
+    """A name as it reads inside a sentence: "Bank fraud alert" -> "bank fraud alert" (not "SMS" or "12381")."""
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def risks_in(text: str) -> list[str]:
     """The risk keys the text shows, skipping the negated mentions ("no link", "没让我转账")."""
     found = []
@@ -100,21 +110,27 @@ def risks_in(text: str) -> list[str]:
 def lookalike_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
     lang = ctx.lang
     text = analysis.quoted or analysis.text
-    entry = kb.find_lookalike(text) or kb.find_lookalike(analysis.text) or kb.lookalike("general")
+    entry = kb.find_lookalike(text) or kb.find_lookalike(analysis.text) or kb.lookalike(GENERAL)
     risks = risks_in(text)
     messages: list[str] = []
     if entry.urgent_note is not None:
         messages.append("⚠️ " + entry.urgent_note.get(lang))
-    name = entry.name.get(lang)
+    name = inline(entry.name.get(lang))
+    general = entry.id == GENERAL
     if risks:
         asks = t("assistant.lookalike_joiner", lang).join(t(f"assistant.risk_{key}", lang) for key in risks)
-        messages.append(t("assistant.lookalike_but", lang, name=name, asks=asks))
+        if general:
+            messages.append(t("assistant.lookalike_asks", lang, asks=asks))
+        else:
+            messages.append(t("assistant.lookalike_but", lang, name=name, asks=asks))
     else:
-        evidence = [t(f"assistant.genuine_no_{risk.key}", lang) for risk in RISKS if risk.key not in risks]
+        # What the words show (or don't ask for), then what this kind of genuine message is like.
+        evidence = [t(f"assistant.genuine_no_{risk.key}", lang) for risk in RISKS[:3]]
         if CALLED_BACK.search(analysis.text):
             evidence.insert(0, t("assistant.genuine_called_back", lang))
-        signs = evidence[:3] + [s.get(lang) for s in entry.genuine_signs[:2]]
-        messages.append(t("assistant.lookalike_genuine", lang, name=name) + "\n" + bullets(signs))
+        signs = evidence[:3] + [s.get(lang) for s in entry.genuine_signs[:1]]
+        head = t("assistant.lookalike_nothing", lang) if general else t("assistant.lookalike_genuine", lang, name=name)
+        messages.append(head + "\n" + bullets(signs))
     messages.append(t("assistant.lookalike_check", lang) + "\n" + entry.check.get(lang))
     messages.append(t("assistant.lookalike_turns", lang) + "\n" + entry.turns_scam.get(lang))
     return Reply(

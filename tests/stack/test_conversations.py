@@ -45,7 +45,7 @@ def test_urgent_story_gets_stop_now_steps_first(conversation: Conversation, lang
 def test_calm_story_names_scam_teaches_flags_and_asks_one_followup(conversation: Conversation) -> None:
     conversation.say(
         "last month someone called saying they were amazon customer service and my parcel was lost, they offered "
-        "compensation but asked me to download a meeting app and share my screen, i hung up"
+        "compensation and asked me to download a meeting app and share my screen, i did and they saw my banking app"
     )
     assert conversation.texts[0].startswith("⚠️"), conversation.text
     assert "customer service" in conversation.texts[0].lower()

@@ -88,3 +88,36 @@ def test_a_pasted_message_is_recognised_and_its_text_cut_out(text: str, start: s
 def test_a_story_told_in_the_users_words_is_not_pasted(text: str) -> None:
     assert not is_forwarded(text)
     assert read_pasted(text).quoted == ""
+
+
+BARE = [
+    pytest.param("亲，你好，我们是抖音官方，招聘点赞员，日结200-500，加V：abc123", id="zh-recruiter"),
+    pytest.param("Congratulations! You have won a 500 pound Tesco voucher. Claim now: bit.ly/x1", id="en-prize"),
+    pytest.param("Hi, this is Anna from the recruitment team, we have a part-time job paying 300 a day", id="en-intro"),
+    pytest.param("妈，我手机坏了，这是我新号，先别打电话", id="zh-new-number"),
+    pytest.param("对方发来：“这是你的逮捕令，案件保密，不准告诉家人”", id="zh-handover-quote"),
+    pytest.param(
+        "my bank sent this: Your new card is on its way, it should arrive within 5 working days", id="en-sent-this"
+    ),
+]
+
+
+@pytest.mark.parametrize("text", BARE)
+def test_a_bare_or_handed_over_message_is_pasted(text: str) -> None:
+    assert is_forwarded(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("I am Tom from work, see you at lunch", id="en-colleague"),
+        pytest.param("my mum and I are going shopping tomorrow", id="en-family"),
+        pytest.param(
+            "a broker says he can get me a loan despite bad credit if I buy a voucher first, is that genuine?",
+            id="en-told",
+        ),
+        pytest.param("班主任打电话说孩子最近上课走神，想约家长面谈，没提钱，这是真的老师吧", id="zh-told-call"),
+    ],
+)
+def test_a_told_situation_with_is_this_real_is_not_pasted(text: str) -> None:
+    assert not is_forwarded(text)

@@ -6,6 +6,7 @@ import pytest
 
 from bot.assistant.places import Places, find_places
 from bot.knowledge import KnowledgeBase
+from bot.shared.lang import Lang
 
 CASES = [
     pytest.param("My daughter in Manchester got a call from Chinese police", Places(None, "GB"), id="en-daughter"),
@@ -25,3 +26,24 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_places(kb: KnowledgeBase, text: str, expected: Places) -> None:
     assert find_places(kb, text) == expected
+
+
+def test_every_placeholder_the_knowledge_base_allows_is_filled() -> None:
+    from bot.assistant.contacts import PLACEHOLDERS
+    from bot.knowledge.placeholders import NAMES
+
+    assert set(PLACEHOLDERS) == set(NAMES)
+
+
+@pytest.mark.parametrize("lang", [Lang.ZH, Lang.EN], ids=["zh", "en"])
+def test_every_step_is_filled_for_every_pair_of_places(kb: KnowledgeBase, lang: Lang) -> None:
+    from bot.assistant.contacts import fill
+    from bot.knowledge.placeholders import PATTERN
+
+    pairs = [Places(None, None), Places("CN", "GB"), Places(None, "AU"), Places("GB", "GB"), Places("US", None)]
+    for scam in kb.scams.values():
+        for step in [*scam.if_happening_now, *scam.after_loss, *scam.prevention]:
+            for places in pairs:
+                filled = fill(kb, step.get(lang), places, lang)
+                assert not PATTERN.search(filled), (scam.id, filled)
+                assert "{" not in filled and "}" not in filled, (scam.id, filled)

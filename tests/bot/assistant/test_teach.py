@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.assistant.analysis import Analysis
-from bot.assistant.contacts import number_variants, numbers_in, official_contact
+from bot.assistant.contacts import fill, number_variants, numbers_in, official_contact
 from bot.assistant.flags import MAX_FLAGS, MIN_FLAGS
+from bot.assistant.places import Places
 from bot.assistant.teach import (
     Context,
     Reply,
@@ -176,7 +177,7 @@ def test_urgent_experience_starts_with_stop_now(
     first = reply.messages[0]
     assert first.startswith(t("assistant.stop_now_title", lang))
     for step in kb.scam(scam).if_happening_now:
-        assert step.get(lang) in first
+        assert fill(kb, step.get(lang), Places(country), lang) in first
     line = call_line(reply)
     assert all(has_number(line, n) for n in police), line
     assert has_number(call_part(reply), "12308") is consular, call_part(reply)
@@ -620,10 +621,16 @@ def test_money_sent_yes_gives_after_loss_steps_and_recovery_warning(
     assert reply.messages[1].startswith(t("assistant.after_loss_title", lang))
     entry = kb.scam(scam or ScamType.NONE)
     for step in entry.after_loss:
-        assert step.get(lang) in reply.messages[1]
+        assert fill(kb, step.get(lang), Places("GB"), lang) in reply.messages[1]
     recover = re.compile(r"追回|挽回") if lang is ZH else re.compile(r"recover", re.IGNORECASE)
     assert recover.search(reply.messages[1])
-    assert has_number(reply.messages[1], "999")
+    lines = reply.messages[1].splitlines()
+    bank = next(i for i, line in enumerate(lines) if line.startswith("🏦"))
+    report = next(i for i, line in enumerate(lines) if line.startswith("📝"))
+    danger = next(i for i, line in enumerate(lines) if line.startswith("🚨"))
+    assert bank < report < danger, "the bank first, then the report channel; an emergency number only for danger"
+    assert has_number(lines[report], "0300 123 2040") and not has_number(lines[report], "999")
+    assert has_number(lines[danger], "999")
     assert reply.slots == {"money_sent": "yes", "urgent": True, "pending_question": None}
 
 

@@ -7,7 +7,7 @@ import pytest
 from bot.assistant.analysis import Analysis
 from bot.assistant.flags import evidence_flags
 from bot.assistant.teach import Context, experience_reply
-from bot.assistant.verdicts import lookalike_reply, pasted_reply, risks_in
+from bot.assistant.verdicts import inline, lookalike_reply, pasted_reply, risks_in
 from bot.i18n import t
 from bot.knowledge import KnowledgeBase
 from bot.shared.labels import SCAM_TYPES, ScamType
@@ -44,7 +44,9 @@ def test_a_genuine_notice_is_called_genuine_with_the_evidence_the_check_and_the_
     reply = lookalike_reply(kb, lookalike(make_analysis, text), Context(lang=lang))
     entry = kb.find_lookalike(text) or kb.lookalike("general")
     verdict = next(
-        m for m in reply.messages if m.startswith(t("assistant.lookalike_genuine", lang, name=entry.name.get(lang)))
+        m
+        for m in reply.messages
+        if m.startswith(t("assistant.lookalike_genuine", lang, name=inline(entry.name.get(lang))))
     )
     for key in ("assistant.genuine_no_link", "assistant.genuine_no_payment"):
         assert t(key, lang) in verdict
@@ -69,8 +71,15 @@ def test_a_look_alike_that_asks_for_money_or_a_click_is_not_called_genuine(
     reply = lookalike_reply(kb, lookalike(make_analysis, text), Context(lang=EN))
     entry = kb.find_lookalike(text) or kb.lookalike("general")
     asks = ", ".join([t("assistant.risk_link", EN), t("assistant.risk_payment", EN)])
-    assert t("assistant.lookalike_but", EN, name=entry.name.get(EN), asks=asks) in reply.messages
-    assert not any(m.startswith(t("assistant.lookalike_genuine", EN, name=entry.name.get(EN))) for m in reply.messages)
+    expected = (
+        t("assistant.lookalike_asks", EN, asks=asks)
+        if entry.id == "general"
+        else t("assistant.lookalike_but", EN, name=inline(entry.name.get(EN)), asks=asks)
+    )
+    assert expected in reply.messages
+    assert not any(
+        m.startswith(t("assistant.lookalike_genuine", EN, name=inline(entry.name.get(EN)))) for m in reply.messages
+    )
 
 
 def test_a_warning_call_from_the_anti_fraud_centre_says_take_it_seriously_first(

@@ -188,6 +188,8 @@ CUE_EXAMPLES: dict[str, tuple[str, ...]] = {
         "他让我扫码，我就扫了",
         "I clicked the url in the text",
         "I tapped on the link",
+        "【XX快递】您的包裹地址不详，请点击 http://xx-kd.top 重新填写",
+        "Your parcel is held: visit https://redeliver-parcel.xyz to pay the fee",
     ),
     "remote_app_install": (
         "他发给我一个 apk 安装包",

@@ -224,7 +224,7 @@ OVERSTATEMENTS = {
     "couriers never link": r"Banks, couriers, toll operators and government offices do not send links",
     "employers and chat apps": r"Real employers don't recruit strangers through chat apps|正规招聘不会在聊天软件里",
     "borrow to invest": r"Anyone urging you to borrow to invest is a scammer|催你借钱、贷款去投资的，一定是骗子",
-    "cards is a crime": r"Renting out cards is a crime",
+    "cards is a crime": r"Renting out cards is a crime|in China this is a crime|accounts is a crime in China",
     "statements by phone": r"^Police never handle cases or take statements",
 }
 
