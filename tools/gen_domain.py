@@ -45,6 +45,7 @@ SLOTS = {
     "urgent": "bool",  # the situation is urgent
     "country": "text",  # ISO code of where the user is (the numbers they can dial)
     "at_risk_country": "text",  # ISO code of where the person at risk is, when it is not the user (a child abroad)
+    "asked_where": "bool",  # we asked where the user is (the numbers depend on it): ask once
     "money_sent": "text",  # yes | no: has money already moved
     "pending_question": "text",  # the follow-up question we asked: money_sent
     "red_flags": "list",  # red-flag ids we taught for the current story

@@ -15,11 +15,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.assistant import teach
+from bot.assistant import teach, verdicts
 from bot.assistant.analysis import Analysis, analyse
+from bot.assistant.places import find_places
 from bot.assistant.teach import Context, Reply
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.shared.labels import ScamType
+from bot.shared.labels import Kind, ScamType
 from bot.shared.lang import Lang, Script, reply_language
 from bot.shared.privacy import MaskingFilter
 
@@ -34,9 +35,11 @@ def context_from(tracker: Tracker, lang: Lang) -> Context:
     return Context(
         lang=lang,
         country=tracker.get_slot("country"),
+        at_risk_country=tracker.get_slot("at_risk_country"),
         scam_type=ScamType(scam) if scam in ScamType._value2member_map_ else None,
         urgent=bool(tracker.get_slot("urgent")),
         money_sent=tracker.get_slot("money_sent"),
+        asked_where=bool(tracker.get_slot("asked_where")),
         pending_question=tracker.get_slot("pending_question"),
     )
 
@@ -75,11 +78,12 @@ class TeachingAction(Action, metaclass=ABCMeta):
         ctx = context_from(tracker, lang)
         analysis = analyse(parse)
         if not is_payload:
-            # "中国大使馆" or "shanghai police" name China but say nothing of where the user is: in a story, only a
-            # country other than China tells us that.
-            abroad = [code for code in KB.find_countries(text) if code != "CN"]
-            if abroad:
-                ctx = ctx.with_(country=abroad[0])
+            # Where the user is and where the person at risk is ("my daughter in Manchester"): bot.assistant.places.
+            places = find_places(KB, text)
+            if places.here:
+                ctx = ctx.with_(country=places.here)
+            if places.there:
+                ctx = ctx.with_(at_risk_country=places.there)
         if analysis.urgent:
             ctx = ctx.with_(urgent=True)
 
@@ -95,8 +99,12 @@ class TeachingAction(Action, metaclass=ABCMeta):
 
         send(dispatcher, reply)
         slots = {"lang": lang.value, **reply.slots}
+        if teach.asked_where(reply, lang):
+            slots["asked_where"] = True
         if ctx.country and "country" not in slots:
             slots["country"] = ctx.country
+        if ctx.at_risk_country and "at_risk_country" not in slots:
+            slots["at_risk_country"] = ctx.at_risk_country
         return [SlotSet(name, value) for name, value in slots.items()]
 
 
@@ -113,8 +121,20 @@ def _action(name: str, respond: Callable[[KnowledgeBase, Analysis, Context], Rep
 
 def _question(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
     if analysis.scam_type is ScamType.NONE:
+        if analysis.forwarded:  # a pasted message that is not a scam: judge it, don't lecture
+            return verdicts.lookalike_reply(kb, analysis, ctx)
         return teach.red_flags_reply(kb, analysis.text, ctx)
+    if analysis.forwarded:
+        return verdicts.pasted_reply(kb, analysis, ctx)
     return teach.question_reply(kb, analysis, ctx)
+
+
+def _clarify(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
+    if analysis.forwarded and analysis.scam_type is ScamType.NONE:
+        return verdicts.lookalike_reply(kb, analysis, ctx)
+    if analysis.forwarded and analysis.confidence >= teach.CONFIDENT_SCAM and analysis.kind is not Kind.EXPERIENCE:
+        return verdicts.pasted_reply(kb, analysis, ctx)
+    return teach.clarify_reply(kb, analysis, ctx)
 
 
 def _followup(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
@@ -129,9 +149,9 @@ ActionRedFlags = _action("action_red_flags", lambda kb, a, ctx: teach.red_flags_
 ActionWhatToDo = _action("action_what_to_do", lambda kb, a, ctx: teach.what_to_do_reply(kb, ctx))
 ActionHowToReport = _action("action_how_to_report", lambda kb, a, ctx: teach.report_reply(kb, ctx))
 ActionCheckNumber = _action("action_check_number", lambda kb, a, ctx: teach.number_reply(kb, a.text, ctx))
-ActionAnswerLookalike = _action("action_answer_lookalike", teach.clarify_reply)
+ActionAnswerLookalike = _action("action_answer_lookalike", verdicts.lookalike_reply)
 ActionSetLocation = _action("action_set_location", lambda kb, a, ctx: teach.location_reply(kb, a.text, ctx))
-ActionClarify = _action("action_clarify", teach.clarify_reply)
+ActionClarify = _action("action_clarify", _clarify)
 ActionGreet = _action("action_greet", lambda kb, a, ctx: teach.simple_reply("assistant.welcome", ctx))
 ActionHelp = _action("action_help", lambda kb, a, ctx: teach.simple_reply("assistant.help", ctx))
 ActionGoodbye = _action(

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.assistant.forwarded import read_pasted
 from bot.shared.labels import FALLBACK_INTENT, Kind, ScamType, kind_of, scam_type_of
 
 #: Cues of a live situation: they make a message urgent whatever its kind.
@@ -83,6 +84,8 @@ class Analysis:
     fallback: bool = False
     urgent_model: float | None = None
     scam_mass: dict[str, float] = field(default_factory=dict)
+    forwarded: bool = False  # the text is a message the user received and pasted (the sender's words)
+    quoted: str = ""  # when forwarded: the sender's words, without the user's "is this a scam?"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class Analysis:
             "confidence": round(self.confidence, 4),
             "intent": self.intent,
             "fallback": self.fallback,
+            "forwarded": self.forwarded,
         }
 
 
@@ -125,6 +129,7 @@ def analyse(parse: Mapping[str, Any]) -> Analysis:
     model_says = bool(urgency.get("urgent"))
     model_conf = urgency.get("confidence")
     urgent = model_says or cue_urgency(text)
+    pasted = read_pasted(text)
     return Analysis(
         text=text,
         intent=None if fallback else intent,
@@ -135,4 +140,6 @@ def analyse(parse: Mapping[str, Any]) -> Analysis:
         fallback=fallback,
         urgent_model=float(model_conf) if model_conf is not None else None,
         scam_mass=mass,
+        forwarded=pasted.forwarded,
+        quoted=pasted.quoted,
     )

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.assistant.places import Places
 from bot.i18n import t
-from bot.knowledge import Contact, KnowledgeBase
+from bot.knowledge import Contact, KnowledgeBase, placeholders
 from bot.knowledge.model import Country
 from bot.shared.lang import Lang
 
@@ -83,11 +84,22 @@ def consular_number(kb: KnowledgeBase) -> str:
     return " / ".join(numbers) if numbers else "12308"
 
 
+def home_of(places: Places, lang: Lang) -> str | None:
+    """Where the user is, for the numbers they can dial: what they said, else mainland China for a Chinese-speaking
+    user (the most likely), else unknown."""
+    return places.here or ("CN" if lang is Lang.ZH else None)
+
+
+def _of_kind(kb: KnowledgeBase, code: str | None, *kinds: str) -> list[Contact]:
+    country = kb.country(code)
+    return [c for c in country.contacts if c.kind in kinds] if country else []
+
+
 def urgent_contacts(kb: KnowledgeBase, country: str | None, lang: Lang) -> tuple[list[Contact], list[Contact]]:
     """Who to call now: (police and anti-fraud lines, consular help). Known country: its own lines, plus the consular
     line abroad. Unknown: mainland China's for a Chinese-speaking user (the most likely), nothing for others (we
     list every country's emergency number and ask where they are)."""
-    code = country or ("CN" if lang is Lang.ZH else None)
+    code = home_of(Places(country), lang)
     found = kb.country(code)
     if found is None:
         return [], []
@@ -95,21 +107,132 @@ def urgent_contacts(kb: KnowledgeBase, country: str | None, lang: Lang) -> tuple
     return local, ([] if found.code == "CN" else list(kb.consular))
 
 
-def call_now_line(kb: KnowledgeBase, country: str | None, lang: Lang) -> str:
-    """The stop-now line: the police number to call where the user is (and the consular line abroad)."""
-    local, consular = urgent_contacts(kb, country, lang)
+def every_emergency_number(kb: KnowledgeBase, lang: Lang) -> str:
+    emergency = [next(iter(_of_kind(kb, code, "emergency")), None) for code in kb.countries]
+    return "; ".join(f"{c.name.get(lang)} {c.number}" for c in emergency if c is not None and c.number)
+
+
+def consular_brief(kb: KnowledgeBase, lang: Lang) -> str:
+    """The consular line by number only: "+86-10-12308 / +86-10-65612308"."""
+    return consular_number(kb)
+
+
+def police_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
+    """The police emergency number the user can dial where they are (every country's, when we don't know)."""
+    local = _of_kind(kb, home_of(places, lang), "emergency")
+    if local:
+        return contact_brief(local[0], lang)
+    return t("assistant.police_where_you_are", lang, numbers=every_emergency_number(kb, lang))
+
+
+def police_there(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
+    """How to get police to the person at risk: their country's number, which only works there; from elsewhere,
+    someone there calls, or the consular line coordinates with the local police."""
+    home = home_of(places, lang)
+    consular = consular_brief(kb, lang)
+    there = kb.country(places.there)
+    if there is None:
+        return t("assistant.police_there_unknown", lang, consular=consular)
+    local = _of_kind(kb, there.code, "emergency")
     if not local:
-        emergency = [
-            next((c for c in country.contacts if c.kind == "emergency"), None) for country in kb.countries.values()
-        ]
-        numbers = "; ".join(f"{c.name.get(lang)} {c.number}" for c in emergency if c is not None and c.number)
-        return "📞 " + t("assistant.stop_call_police", lang, numbers=numbers) + "\n" + t("assistant.ask_country", lang)
-    lines = ["📞 " + t("assistant.stop_call_police", lang, numbers="; ".join(contact_brief(c, lang) for c in local))]
-    if consular:
+        return t("assistant.police_there_unknown", lang, consular=consular)
+    if there.code == home:
+        return contact_brief(local[0], lang)
+    return t(
+        "assistant.police_there_abroad",
+        lang,
+        country=there.name.get(lang),
+        number=local[0].number or "",
+        consular=consular,
+    )
+
+
+def non_emergency_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
+    """The police line for checking a caller or reporting when nobody is in danger."""
+    found = _of_kind(kb, home_of(places, lang), "non_emergency") or _of_kind(kb, home_of(places, lang), "report")
+    if found:
+        return "; ".join(contact_brief(c, lang) for c in found[:2])
+    return t("assistant.non_emergency_unknown", lang)
+
+
+def report_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
+    """Where to report a fraud that has happened (not an emergency line)."""
+    home = home_of(places, lang)
+    found = _of_kind(kb, home, "report") or _of_kind(kb, home, "non_emergency")
+    if found:
+        return "; ".join(contact_brief(c, lang) for c in found[:2])
+    return t("assistant.report_unknown", lang)
+
+
+def bank_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
+    banks = _of_kind(kb, home_of(places, lang), "bank")
+    line = t("assistant.bank_official", lang)
+    return line + (t("assistant.bank_or", lang, number=contact_brief(banks[0], lang)) if banks else "")
+
+
+#: How each placeholder a knowledge-base step may hold (``bot.knowledge.placeholders.NAMES``) is filled.
+PLACEHOLDERS = {
+    "police_here": police_here,
+    "police_there": police_there,
+    "non_emergency_here": non_emergency_here,
+    "report_here": report_here,
+    "bank_here": bank_here,
+    "consular": lambda kb, places, lang: consular_brief(kb, lang),
+}
+
+
+def fill(kb: KnowledgeBase, text: str, places: Places, lang: Lang) -> str:
+    """A step with its contact placeholders replaced by the numbers that fit where the user and the person at risk
+    are. An unknown placeholder is left as written (the knowledge-base loader rejects them)."""
+
+    def one(match: re.Match[str]) -> str:
+        name, hotline = match.group(1), match.group(2)
+        if name == placeholders.HOTLINE and hotline:
+            contact = next((c for c in kb.all_contacts() if c.id == hotline), None)
+            return contact_brief(contact, lang) if contact else match.group(0)
+        render = PLACEHOLDERS.get(name)
+        return render(kb, places, lang) if render else match.group(0)
+
+    return placeholders.PATTERN.sub(one, text)
+
+
+def call_now_line(
+    kb: KnowledgeBase, country: str | None, lang: Lang, there: str | None = None, ask: bool = True
+) -> str:
+    """The stop-now lines: the police number to call where the user is, how to get police to the person at risk
+    when they are in another country, and the consular line abroad. ``ask``: ask where the user is when we don't
+    know it and the numbers depend on it (we list every country's, or we guessed China and the person at risk is
+    abroad)."""
+    places = Places(country, there)
+    local, consular = urgent_contacts(kb, country, lang)
+    numbers = "; ".join(contact_brief(c, lang) for c in local) if local else every_emergency_number(kb, lang)
+    lines = ["📞 " + t("assistant.stop_call_police", lang, numbers=numbers)]
+    if ask and places.here is None and (not local or (there is not None and there != "CN")):
+        lines.append(t("assistant.ask_where_you_are", lang))
+    home = home_of(places, lang)
+    if there and there != home and kb.country(there) is not None:
+        lines.append("🚓 " + t("assistant.police_for_them", lang) + police_there(kb, places, lang))
+    elif consular:
         joiner = "" if lang is Lang.ZH else " "
         lines.append(
             "🇨🇳 " + t("assistant.consular_title", lang) + joiner + "; ".join(contact_brief(c, lang) for c in consular)
         )
+    return "\n".join(lines)
+
+
+def report_now_line(
+    kb: KnowledgeBase, country: str | None, lang: Lang, there: str | None = None, ask: bool = True
+) -> str:
+    """After a loss: the bank first, then the report channel; the emergency number only for danger or a crime
+    still happening."""
+    places = Places(country, there)
+    lines = [
+        "🏦 " + t("assistant.after_loss_bank", lang, bank=bank_here(kb, places, lang)),
+        "📝 " + t("assistant.after_loss_report", lang, report=report_here(kb, places, lang)),
+        "🚨 " + t("assistant.after_loss_danger", lang, police=police_here(kb, places, lang)),
+    ]
+    if ask and home_of(places, lang) is None:
+        lines.append(t("assistant.ask_where_you_are", lang))
     return "\n".join(lines)
 
 

@@ -18,20 +18,21 @@ from bot.assistant.contacts import (
     call_now_line,
     consular_number,
     contact_line,
+    fill,
     hotline_block,
     official_contact,
+    report_now_line,
 )
+from bot.assistant.flags import MAX_FLAGS, flag_lines, flags_block
+from bot.assistant.places import Places, find_places
 from bot.i18n import t
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.model import RedFlag, Scam, Text
+from bot.knowledge.model import Scam, Text
 from bot.shared.labels import Kind, ScamType
 from bot.shared.lang import Lang
 
-MIN_FLAGS = 2
-MAX_FLAGS = 4
-
 #: Contact kinds shown in a report answer.
-REPORT_KINDS = ("report", "antifraud", "emergency", "consular")
+REPORT_KINDS = ("report", "non_emergency", "antifraud", "emergency", "consular")
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,20 @@ class Context:
     """What the conversation so far tells us (from the tracker's slots)."""
 
     lang: Lang = Lang.EN
-    country: str | None = None
+    country: str | None = None  # where the user is: the numbers they can dial
+    at_risk_country: str | None = None  # where the person at risk is, when it is someone else (a child abroad)
     scam_type: ScamType | None = None
     urgent: bool = False
     money_sent: str | None = None  # "yes" | "no" | None
     pending_question: str | None = None
+    asked_where: bool = False  # we asked where the user is (once is enough)
 
     def with_(self, **changes: Any) -> Context:
         return replace(self, **changes)
+
+    @property
+    def places(self) -> Places:
+        return Places(self.country, self.at_risk_country)
 
 
 # --------------------------------------------------------------------------------------------------- formatting
@@ -75,36 +82,16 @@ def scam_name(kb: KnowledgeBase, scam: ScamType, lang: Lang) -> str:
     return kb.scam(scam).name.get(lang)
 
 
-# --------------------------------------------------------------------------------------------------- red flags
-
-
-def pick_red_flags(kb: KnowledgeBase, scam: ScamType, text: str) -> list[RedFlag]:
-    """2-4 red flags: first those the user's own words show (this scam's, then the general ones), then the scam's
-    most important ones to make up at least two."""
-    entry = kb.scam(scam)
-    general = kb.scam(ScamType.NONE).red_flags
-    chosen: list[RedFlag] = []
-    for flag in list(entry.red_flags) + list(general):
-        if len(chosen) >= MAX_FLAGS:
-            break
-        if flag not in chosen and flag.matches(text):
-            chosen.append(flag)
-    for flag in entry.red_flags:
-        if len(chosen) >= MIN_FLAGS:
-            break
-        if flag not in chosen:
-            chosen.append(flag)
-    return chosen
-
-
-def flag_lines(flags: Iterable[RedFlag], lang: Lang) -> str:
-    return bullets(f"{f.text.get(lang)}\n  → {f.truth.get(lang)}" for f in flags)
-
-
 # --------------------------------------------------------------------------------------------------- hotlines
 
 
 # --------------------------------------------------------------------------------------------------- replies
+
+
+def asked_where(reply: Reply, lang: Lang) -> bool:
+    """Whether the reply asks which country the user is in (then we don't ask again)."""
+    question = t("assistant.ask_where_you_are", lang)
+    return any(question in message for message in reply.messages)
 
 
 def menu_buttons(lang: Lang) -> list[Button]:
@@ -116,17 +103,27 @@ def menu_buttons(lang: Lang) -> list[Button]:
 
 
 def stop_now_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
-    return _steps_then_call(kb, "assistant.stop_now_title", kb.scam(scam).if_happening_now, ctx)
+    """What to do now, then the police number the user can dial where they are (and how to get police to the person
+    at risk when they are in another country)."""
+    call = call_now_line(kb, ctx.country, ctx.lang, ctx.at_risk_country, ask=not ctx.asked_where)
+    return _steps_then(kb, "assistant.stop_now_title", kb.scam(scam).if_happening_now, ctx, call)
 
 
 def after_loss_block(kb: KnowledgeBase, scam: ScamType, ctx: Context) -> str:
-    return _steps_then_call(kb, "assistant.after_loss_title", kb.scam(scam).after_loss, ctx)
+    """After a loss: the steps, then the bank and the report channel (an emergency number only for danger)."""
+    report = report_now_line(kb, ctx.country, ctx.lang, ctx.at_risk_country, ask=not ctx.asked_where)
+    return _steps_then(kb, "assistant.after_loss_title", kb.scam(scam).after_loss, ctx, report)
 
 
-def _steps_then_call(kb: KnowledgeBase, title: str, steps: Iterable[Text], ctx: Context) -> str:
-    """A titled, numbered list of steps, then the number to call where the user is."""
-    numbered = bullets((s.get(ctx.lang) for s in steps), numbered=True)
-    return "\n".join([t(title, ctx.lang), numbered, call_now_line(kb, ctx.country, ctx.lang)])
+def steps_text(kb: KnowledgeBase, steps: Iterable[Text], ctx: Context) -> list[str]:
+    """Knowledge-base steps in the user's language, their contact placeholders filled for where everyone is."""
+    return [fill(kb, s.get(ctx.lang), ctx.places, ctx.lang) for s in steps]
+
+
+def _steps_then(kb: KnowledgeBase, title: str, steps: Iterable[Text], ctx: Context, contacts: str) -> str:
+    """A titled, numbered list of steps, then who to contact."""
+    numbered = bullets(steps_text(kb, steps, ctx), numbered=True)
+    return "\n".join([t(title, ctx.lang), numbered, contacts])
 
 
 def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Reply:
@@ -135,7 +132,7 @@ def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Rep
     scam = analysis.scam_type
     lang = ctx.lang
     entry: Scam = kb.scam(scam)
-    flags = pick_red_flags(kb, scam, analysis.text)
+    flags_text, flags = flags_block(kb, scam, analysis, lang)
     reply = Reply(
         slots={"scam_type": scam.value, "urgent": analysis.urgent or ctx.urgent, "red_flags": [f.id for f in flags]}
     )
@@ -147,10 +144,10 @@ def experience_reply(kb: KnowledgeBase, analysis: Analysis, ctx: Context) -> Rep
         + ("" if lang is Lang.ZH else " ")
         + entry.summary.get(lang)
     )
-    reply.messages.append(named + "\n\n" + t("assistant.red_flags_title", lang) + "\n" + flag_lines(flags, lang))
+    reply.messages.append(named + "\n\n" + flags_text)
     if not urgent:
         reply.messages.append(
-            t("assistant.what_to_do_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:4])
+            t("assistant.what_to_do_title", lang) + "\n" + bullets(steps_text(kb, entry.prevention[:4], ctx))
         )
     if ctx.money_sent is None:
         reply.messages.append(t("assistant.ask_money_sent", lang))
@@ -224,8 +221,8 @@ def what_to_do_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
         messages = [
             t("assistant.what_to_do_title", lang)
             + "\n"
-            + bullets((s.get(lang) for s in entry.if_happening_now), numbered=True),
-            t("assistant.prevent_title", lang) + "\n" + bullets(s.get(lang) for s in entry.prevention[:3]),
+            + bullets(steps_text(kb, entry.if_happening_now, ctx), numbered=True),
+            t("assistant.prevent_title", lang) + "\n" + bullets(steps_text(kb, entry.prevention[:3], ctx)),
         ]
     buttons = [
         Button(t("assistant.btn_report", lang), "/ask_how_to_report"),
@@ -239,7 +236,10 @@ def report_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
     country = kb.country(ctx.country or ("CN" if lang is Lang.ZH else None))
     messages = []
     if country is not None:
-        contacts = [c for c in country.contacts if c.kind in REPORT_KINDS]
+        # Report channels first; the emergency number last (a report is not an emergency).
+        contacts = sorted(
+            (c for c in country.contacts if c.kind in REPORT_KINDS), key=lambda c: REPORT_KINDS.index(c.kind)
+        )
         if country.code != "CN":
             contacts += list(kb.consular)
         messages.append(
@@ -286,17 +286,39 @@ def number_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
     return Reply(messages, [Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do")])
 
 
+#: The follow-up questions about a place: where the user is, where the person at risk is.
+PLACE_QUESTIONS = ("user_country", "at_risk_country")
+
+
 def location_reply(kb: KnowledgeBase, text: str, ctx: Context) -> Reply:
+    """The user says where they are ("I'm in Sydney") or where the person at risk is ("she is in Manchester"); a
+    bare place answers the question we asked (where the user is, unless we asked about the person at risk)."""
     lang = ctx.lang
-    country = kb.country(kb.find_country(text))
-    if country is None:
+    places = find_places(kb, text)
+    here, there = places.here, places.there
+    if here is None and there is None:
+        named = kb.find_country(text)
+        if ctx.pending_question == "at_risk_country":
+            there = named
+        else:
+            here = named
+    if here is None and there is None:
         return Reply([t("assistant.location_unknown", lang, consular=consular_number(kb))], [])
-    ctx = ctx.with_(country=country.code)
-    messages = [t("assistant.location_set", lang, country=country.name.get(lang))]
+    ctx = ctx.with_(country=here or ctx.country, at_risk_country=there or ctx.at_risk_country)
+    slots: dict[str, Any] = {"pending_question": None} if ctx.pending_question in PLACE_QUESTIONS else {}
+    messages = []
+    if (mine := kb.country(here)) is not None:
+        messages.append(t("assistant.location_set", lang, country=mine.name.get(lang)))
+        slots["country"] = mine.code
+    if (theirs := kb.country(there)) is not None:
+        messages.append(t("assistant.location_there", lang, country=theirs.name.get(lang)))
+        slots["at_risk_country"] = theirs.code
     if ctx.urgent and ctx.scam_type:
-        messages.append(call_now_line(kb, ctx.country, ctx.lang))
-    messages.append(hotline_block(kb, country, lang))
-    return Reply(messages, [Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do")], {"country": country.code})
+        messages.append(call_now_line(kb, ctx.country, ctx.lang, ctx.at_risk_country))
+    shown = kb.country(here or ctx.country) or kb.country(there)
+    if shown is not None:
+        messages.append(hotline_block(kb, shown, lang))
+    return Reply(messages, [Button(t("assistant.btn_what_to_do", lang), "/ask_what_to_do")], slots)
 
 
 def followup_reply(kb: KnowledgeBase, yes: bool, ctx: Context) -> Reply:

@@ -78,6 +78,7 @@ def check_one(stack: runtime.Stack, text: str) -> dict[str, Any]:
         "scam_type": analysis.scam_type.value,
         "urgent": bool(analysis.urgent),
         "confidence": round(analysis.confidence, 4),
+        "forwarded": analysis.forwarded,
         "red_flags": list(slots.get("red_flags") or []),
         "reply": reply,
         "buttons": [b.get("title") for b in buttons],
@@ -87,8 +88,10 @@ def check_one(stack: runtime.Stack, text: str) -> dict[str, Any]:
 
 def print_verdict(result: dict[str, Any]) -> None:
     urgent = typer.style(" URGENT", fg=typer.colors.RED, bold=True) if result["urgent"] else ""
+    pasted = "   pasted message" if result.get("forwarded") else ""
     typer.echo(
-        f"kind: {result['kind']}   scam type: {result['scam_type']}   confidence: {result['confidence']:.2f}{urgent}"
+        f"kind: {result['kind']}   scam type: {result['scam_type']}   confidence: {result['confidence']:.2f}"
+        f"{pasted}{urgent}"
     )
     if result["red_flags"]:
         typer.echo("red flags: " + ", ".join(result["red_flags"]))

@@ -31,9 +31,17 @@ def validate(
     coverage: bool = typer.Option(
         False, help="Also require the minimums: 240 questions, 12 per scam type, 30 per audience."
     ),
+    strict: bool = typer.Option(
+        False, help="Fail (exit 1) on warnings too: gameable questions and near-duplicates (docs/QUIZ_BANKS.md)."
+    ),
 ) -> None:
-    """Check the banks; report every problem with file and line; exit 1 if there is any."""
+    """Check the banks; report every problem with file and line; exit 1 if there is any.
+
+    Then warn about what makes a quiz gameable (the right option is the longest too often, a right option gives
+    its own reason, spot questions always have the same number of non-flags, near-duplicates).
+    """
     from bot.quiz.bank import coverage_problems
+    from bot.quiz.lint import lint
 
     banks = load_banks(path)
     stats = banks.stats()
@@ -41,7 +49,14 @@ def validate(
         for line in lacking:
             err(line)
         raise typer.Exit(1)
-    typer.echo(f"ok: {stats['questions']} questions in {len(banks.banks)} bank(s)")
+    warnings = lint(banks)
+    for warning in warnings:
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+    if warnings and strict:
+        err(f"{len(warnings)} warning(s), failing (--strict)")
+        raise typer.Exit(1)
+    note = f" ({len(warnings)} warning(s))" if warnings else ""
+    typer.echo(f"ok: {stats['questions']} questions in {len(banks.banks)} bank(s){note}")
 
 
 @app.command("import")

@@ -1,5 +1,6 @@
-"""Load and validate the knowledge base: ``scams/<scam_id>.yml`` (one per scam type, ``bot.knowledge.scams``) and
-``hotlines.yml`` (``bot.knowledge.hotlines``).
+"""Load and validate the knowledge base: ``scams/<scam_id>.yml`` (one per scam type, ``bot.knowledge.scams``),
+``hotlines.yml`` (``bot.knowledge.hotlines``) and ``lookalikes.yml`` (``bot.knowledge.lookalikes``). Step texts may
+hold contact placeholders (``bot.knowledge.placeholders``), checked against the hotline ids.
 
 Validation reports every problem at once, each with the file and line of the YAML node concerned, and raises
 :class:`KnowledgeError` if there is any. The files are read with ``bot.records.YamlFile`` (``yaml.compose``, a node
@@ -13,11 +14,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.knowledge.hotlines import HOTLINES_FILE, load_hotlines
+from bot.knowledge.lookalikes import LOOKALIKES_FILE, load_lookalikes
 from bot.knowledge.model import KnowledgeBase, RecordError
 from bot.knowledge.scams import SCAMS_DIR, load_scams
 from bot.records import InvalidFiles, Problem, display_path
 
-__all__ = ["HOTLINES_FILE", "PACKAGE_DIR", "SCAMS_DIR", "KnowledgeError", "Problem", "load_knowledge"]
+__all__ = [
+    "HOTLINES_FILE",
+    "LOOKALIKES_FILE",
+    "PACKAGE_DIR",
+    "SCAMS_DIR",
+    "KnowledgeError",
+    "Problem",
+    "load_knowledge",
+]
 
 #: The knowledge base shipped with the package.
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -46,11 +56,15 @@ def _load(root: Path) -> KnowledgeBase:
     problems: list[Problem] = []
     if not root.is_dir():
         raise KnowledgeError([Problem(display_path(root), 0, "not a directory")])
-    scams, red_flags = load_scams(root, problems)
     countries, consular = load_hotlines(root, problems)
+    hotline_ids = {c.id for country in countries.values() for c in country.contacts} | {c.id for c in consular}
+    scams, red_flags = load_scams(root, problems, hotline_ids)
+    lookalikes = load_lookalikes(root, problems)
     if problems:
         raise KnowledgeError(sorted(problems, key=lambda p: (p.file, p.line)))
     try:
-        return KnowledgeBase(scams=scams, red_flags=red_flags, countries=countries, consular=consular)
+        return KnowledgeBase(
+            scams=scams, red_flags=red_flags, countries=countries, consular=consular, lookalikes=lookalikes
+        )
     except RecordError as error:  # not reachable when the per-file checks passed; kept as a safety net
         raise KnowledgeError([Problem(display_path(root), 0, m) for m in error.messages]) from error

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
+from bot.knowledge.cues import first_match
+from bot.knowledge.lookalikes import GENERAL, LookAlike
 from bot.records import (
     LANGS,
     RecordError,
@@ -38,6 +40,7 @@ __all__ = [
     "ContactKind",
     "Country",
     "KnowledgeBase",
+    "LookAlike",
     "RecordError",
     "RedFlag",
     "Scam",
@@ -56,6 +59,7 @@ class ContactKind(str, Enum):
     """What a contact is for. A ``str`` enum: ``contact.kind == "emergency"`` works."""
 
     EMERGENCY = "emergency"
+    NON_EMERGENCY = "non_emergency"  # the police's non-urgent line: check a caller, report when nobody is in danger
     ANTIFRAUD = "antifraud"
     REPORT = "report"
     CONSULAR = "consular"
@@ -137,6 +141,10 @@ class RedFlag:
     def matches(self, text: str) -> bool:
         """Whether any cue (in either language) occurs in ``text``."""
         return any(pattern.search(text) for patterns in self.cues.values() for pattern in patterns)
+
+    def find(self, text: str) -> str | None:
+        """The matched span of the first cue that occurs in ``text`` (to quote a message's own words), or None."""
+        return first_match(self.cues, text or "")
 
 
 #: Every scam type except ``none`` needs at least this many red flags (own + ``also_red_flags``).
@@ -271,19 +279,22 @@ class AliasIndex:
 
 @dataclass(frozen=True, eq=False)
 class KnowledgeBase:
-    """Every scam type, every red flag by id, every country by code, and the consular contacts for Chinese citizens
-    abroad."""
+    """Every scam type, every red flag by id, every country by code, the consular contacts for Chinese citizens
+    abroad, and the legitimate look-alikes (in the order they are tried; ``general`` always there)."""
 
     scams: Mapping[ScamType, Scam]
     red_flags: Mapping[str, RedFlag]
     countries: Mapping[str, Country]
     consular: tuple[Contact, ...]
+    lookalikes: tuple[LookAlike, ...]
 
     def __post_init__(self) -> None:
         messages = [f"no entry for scam type {t.value!r}" for t in ScamType if t not in self.scams]
         messages += [f"scam {k!r} has id {v.id.value!r}" for k, v in self.scams.items() if k is not v.id]
         messages += [f"red flag {k!r} has id {v.id!r}" for k, v in self.red_flags.items() if k != v.id]
         messages += [f"country {k!r} has code {v.code!r}" for k, v in self.countries.items() if k != v.code]
+        if GENERAL not in {entry.id for entry in self.lookalikes}:
+            messages.append(f"no look-alike {GENERAL!r}")
         raise_if("knowledge base", messages)
 
     def scam(self, scam: ScamType | str) -> Scam:
@@ -297,6 +308,17 @@ class KnowledgeBase:
     def country(self, code: str | None) -> Country | None:
         """A country by ISO code (any case), or None."""
         return self.countries.get(code.upper()) if code else None
+
+    def lookalike(self, lookalike_id: str) -> LookAlike:
+        """A look-alike by id; ``KeyError`` if there is none (``general`` always exists)."""
+        found = next((entry for entry in self.lookalikes if entry.id == lookalike_id), None)
+        if found is None:
+            raise KeyError(lookalike_id)
+        return found
+
+    def find_lookalike(self, text: str) -> LookAlike | None:
+        """The first look-alike whose cues occur in ``text``, or None."""
+        return next((entry for entry in self.lookalikes if entry.matches(text or "")), None)
 
     def all_contacts(self) -> tuple[Contact, ...]:
         """Every contact: each country's in order, then the consular ones."""

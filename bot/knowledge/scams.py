@@ -4,8 +4,7 @@ own, then together (red-flag ids unique across files, ``also_red_flags`` resolve
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge.aliases import alias_nodes, check_ambiguous_aliases, terms
+from bot.knowledge.cues import read_cues
 from bot.knowledge.model import (
     LANGS,
     MIN_RED_FLAGS,
@@ -22,6 +22,7 @@ from bot.knowledge.model import (
     Text,
     has_recovery_warning,
 )
+from bot.knowledge.placeholders import check_steps
 from bot.records import (
     Fields,
     Problem,
@@ -73,7 +74,7 @@ class _ScamDraft:
     make: Callable[[tuple[RedFlag, ...]], Scam] | None  # None when the file has problems
 
 
-def _read_scam(file: YamlFile) -> _ScamDraft | None:
+def _read_scam(file: YamlFile, hotline_ids: Collection[str]) -> _ScamDraft | None:
     """Read and check one scam file; None if it cannot be used (its problems are reported)."""
     root = file.compose()
     if root is None:
@@ -83,6 +84,7 @@ def _read_scam(file: YamlFile) -> _ScamDraft | None:
     if f is None:
         return None
     scam_id = _scam_id(file, f)
+    check_steps(file, f, hotline_ids)
     owner = scam_id or ScamType.NONE  # the file's other problems are still reported when the id is wrong
     name = file.required(f, "name", "", file.text)
     aliases = file.required(f, "aliases", "", lambda n, w: terms(file, n, w))
@@ -152,40 +154,13 @@ def _red_flag(file: YamlFile, node: yaml.Node, where: str, owner: ScamType) -> R
         where = f"red flag {flag_id!r}"
     zh, en = (file.translation(node, f, lang, where) for lang in LANGS)
     truth = file.required(f, "truth", where, file.text)
-    cues = file.required(f, "cues", where, lambda n, w: _cues(file, n, w))
+    cues = file.required(f, "cues", where, lambda n, w: read_cues(file, n, w))
 
     if flag_id is None or zh is None or en is None or truth is None or cues is None:  # reported
         return None
     return file.build(
         node, where, since, lambda: RedFlag(id=flag_id, text=Text(zh=zh, en=en), truth=truth, cues=cues, owner=owner)
     )
-
-
-def _cues(file: YamlFile, node: yaml.Node, where: str) -> dict[str, tuple[re.Pattern[str], ...]] | None:
-    """``{zh: [regex, ...], en: [regex, ...]}``, compiled case-insensitive."""
-    since = len(file.problems)
-    f = file.fields(node, where, (), LANGS)
-    if f is None:
-        return None
-    cues: dict[str, tuple[re.Pattern[str], ...]] = {}
-    for lang in LANGS:
-        if lang not in f:
-            file.problem(node, f"missing {lang} cues", where)
-            continue
-        patterns = file.each(f, lang, where, lambda n, w: _regex(file, n, w))
-        cues[lang] = tuple(patterns or ())
-    return cues if len(file.problems) == since else None
-
-
-def _regex(file: YamlFile, node: yaml.Node, where: str) -> re.Pattern[str] | None:
-    source = file.string(node, where)
-    if source is None:
-        return None
-    try:
-        return re.compile(source, re.IGNORECASE)
-    except re.error as error:
-        file.problem(node, f"invalid regex {source!r}: {error.msg} at position {error.pos}", where)
-        return None
 
 
 def _also_red_flags(file: YamlFile, f: Fields) -> list[tuple[str, yaml.Node]]:
@@ -200,8 +175,11 @@ def _also_red_flags(file: YamlFile, f: Fields) -> list[tuple[str, yaml.Node]]:
     return [(value, item) for value, item in items if value is not None]
 
 
-def load_scams(root: Path, problems: list[Problem]) -> tuple[dict[ScamType, Scam], dict[str, RedFlag]]:
-    """Every scam type's entry and every red flag by id, from ``root/scams``; problems are added to ``problems``."""
+def load_scams(
+    root: Path, problems: list[Problem], hotline_ids: Collection[str] = ()
+) -> tuple[dict[ScamType, Scam], dict[str, RedFlag]]:
+    """Every scam type's entry and every red flag by id, from ``root/scams``; problems are added to ``problems``.
+    ``hotline_ids``: the contact ids of ``hotlines.yml``, which ``{hotline:ID}`` placeholders may name."""
     scams_dir = root / SCAMS_DIR
     for scam_type in ScamType:
         expected = scams_dir / f"{scam_type.value}.yml"
@@ -210,7 +188,7 @@ def load_scams(root: Path, problems: list[Problem]) -> tuple[dict[ScamType, Scam
             problems.append(Problem(display_path(expected), 0, message))
     for stray in sorted(scams_dir.glob("*.yaml")):
         problems.append(Problem(display_path(stray), 0, "scam files must end in .yml"))
-    drafts = [d for path in sorted(scams_dir.glob("*.yml")) if (d := _read_scam(YamlFile(path, problems)))]
+    drafts = [d for path in sorted(scams_dir.glob("*.yml")) if (d := _read_scam(YamlFile(path, problems), hotline_ids))]
     drafts.sort(key=lambda d: list(ScamType).index(d.id))
 
     # every red flag by id; a second definition is a problem

@@ -22,6 +22,7 @@ REQUIRED = {
     "scam_type": str,
     "urgent": bool,
     "confidence": float,
+    "forwarded": bool,
     "red_flags": list,
     "reply": str,
 }
@@ -33,6 +34,9 @@ LINES = [
     "",
     "🙏🙏",
     "兼职刷单，先垫付300元做任务，说完成后返佣金，现在说要再充2000才能提现",
+    "这是诈骗吗？【顺丰速运】您的包裹因地址不详被退回，请点击 http://sf-kd-fix.top 重新填写地址",
+    "are we still doing hotpot for dinner tonight? I can book a table for 7",
+    "someone sent me a video of my daughter in Manchester tied up, they want 200000 now or they will hurt her",
 ]
 
 
@@ -63,7 +67,7 @@ def test_one_object_per_line_with_the_contract_fields(jsonl_results: list[dict])
 
 
 def test_verdicts(jsonl_results: list[dict]) -> None:
-    kidnap, police_q, hi, empty, emoji, brushing = jsonl_results
+    kidnap, police_q, hi, empty, emoji, brushing, pasted, dinner, _abroad = jsonl_results
     assert (kidnap["kind"], kidnap["scam_type"], kidnap["urgent"], kidnap["lang"]) == (
         "experience",
         "virtual_kidnapping",
@@ -77,6 +81,10 @@ def test_verdicts(jsonl_results: list[dict]) -> None:
     assert empty["reply"] == "" and empty["scam_type"] == "none"
     assert emoji["reply"]  # a sensible reply, not silence
     assert brushing["scam_type"] == "order_brushing" and "pay_to_unlock_withdrawal" in brushing["red_flags"]
+    assert (pasted["forwarded"], pasted["kind"], pasted["scam_type"]) == (True, "question", "phishing_link")
+    assert "已经转账" not in pasted["reply"], "a pasted message the user only asks about: no 'have you paid?'"
+    assert (dinner["scam_type"], dinner["urgent"], dinner["forwarded"]) == ("none", False, False)
+    assert not kidnap["forwarded"]
 
 
 def test_personal_numbers_are_masked_in_the_output(model: Path) -> None:
@@ -98,3 +106,15 @@ def test_no_message_is_a_clear_error() -> None:
     assert done.returncode == 2
     assert "Give a message" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_parent_whose_child_is_abroad_is_not_told_to_dial_that_countrys_number_as_their_own(
+    jsonl_results: list[dict],
+) -> None:
+    """The parent may be in China: 999 from a Chinese phone is not the British police. 999 is for someone in the UK."""
+    abroad = jsonl_results[-1]
+    assert (abroad["scam_type"], abroad["urgent"]) == ("virtual_kidnapping", True)
+    lines = abroad["reply"].splitlines()
+    them = [line for line in lines if line.startswith("🚓")]
+    assert them and "999" in them[0] and "12308" in them[0]
+    assert any("Which country are you in right now?" in line for line in lines), "asked where the parent is"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.quiz.bank import BANKS_DIR
+from bot.quiz.bank import BANKS_DIR, load_banks
+from bot.quiz.model import QuestionType
 from bot.runtime import ROOT
 
 ANTIFRAUD = str(ROOT / ".venv" / "bin" / "antifraud")
@@ -49,6 +50,26 @@ def test_validate_reports_problems_with_file_and_line(env: dict[str, str], tmp_p
     broken.write_text("bank: x\nquestions: [\n", encoding="utf-8")
     done = run(env, "quiz", "validate", str(broken))
     assert done.returncode == 1 and "YAML syntax error" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_validate_warns_and_strict_fails(env: dict[str, str], tmp_path: Path) -> None:
+    general = BANKS_DIR / "general.yml"
+    question = next(
+        q
+        for q in load_banks(general).questions
+        if q.type is QuestionType.SINGLE and len(q.en.options[q.answer[0]]) < 80
+    )
+    right = question.en.options[question.answer[0]]
+    text = general.read_text(encoding="utf-8")
+    assert text.count(f'"{right}"') == 1
+    bank = tmp_path / "gameable.yml"
+    bank.write_text(text.replace(f'"{right}"', f'"{right}, because it is safer"'), encoding="utf-8")
+    warned = run(env, "quiz", "validate", str(bank))
+    assert warned.returncode == 0, warned.stderr
+    assert "warning(s))" in warned.stdout
+    assert "gameable.yml:" in warned.stderr and f"{question.id}: en: right option" in warned.stderr
+    strict = run(env, "quiz", "validate", "--strict", str(bank))
+    assert strict.returncode == 1 and "failing (--strict)" in strict.stderr
 
 
 def test_import_is_idempotent_and_retires_removed_questions(env: dict[str, str], tmp_path: Path) -> None:

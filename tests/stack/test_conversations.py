@@ -72,9 +72,16 @@ def test_parent_abroad_then_country_gives_local_numbers(conversation: Conversati
     conversation.say("她在澳大利亚")
     text = conversation.text
     assert "000" in text and "12308" in text, text
-    assert conversation.slots()["country"] == "AU"
+    slots = conversation.slots()
+    assert slots["at_risk_country"] == "AU" and slots.get("country") is None, (
+        "the daughter is in Australia, not the parent"
+    )
     conversation.say("我现在该怎么办")
-    assert "000" in conversation.text
+    lines = conversation.text.splitlines()
+    police = next(line for line in lines if line.startswith("📞"))
+    assert "110" in police and "000" not in police, "000 cannot be dialled from China"
+    them = next(line for line in lines if line.startswith("🚓"))
+    assert "000" in them and "12308" in them
 
 
 def test_follow_up_questions_in_context_and_language_switch(conversation: Conversation) -> None:

@@ -186,6 +186,7 @@ def test_as_dict(make_parse: ParseFactory) -> None:
         "confidence": 0.7654,
         "intent": "experience_order_brushing",
         "fallback": False,
+        "forwarded": False,
     }
 
 

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.assistant.analysis import Analysis
-from bot.assistant.contacts import number_variants, numbers_in, official_contact
+from bot.assistant.contacts import fill, number_variants, numbers_in, official_contact
+from bot.assistant.flags import MAX_FLAGS, MIN_FLAGS
+from bot.assistant.places import Places
 from bot.assistant.teach import (
-    MAX_FLAGS,
-    MIN_FLAGS,
     Context,
     Reply,
     clarify_reply,
@@ -177,7 +177,7 @@ def test_urgent_experience_starts_with_stop_now(
     first = reply.messages[0]
     assert first.startswith(t("assistant.stop_now_title", lang))
     for step in kb.scam(scam).if_happening_now:
-        assert step.get(lang) in first
+        assert fill(kb, step.get(lang), Places(country), lang) in first
     line = call_line(reply)
     assert all(has_number(line, n) for n in police), line
     assert has_number(call_part(reply), "12308") is consular, call_part(reply)
@@ -202,7 +202,7 @@ def test_urgent_english_without_country_lists_every_emergency_number_and_asks(
     line = call_line(reply)
     for number in ("110", "999", "000", "911", "112"):
         assert has_number(line, number), line
-    assert t("assistant.ask_country", EN) in first
+    assert t("assistant.ask_where_you_are", EN) in first
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -551,31 +551,33 @@ def test_number_reply_about_police_adds_the_police_note(kb: KnowledgeBase, lang:
 # location_reply
 
 
-# (id, lang, text, country code, emergency number)
+# (id, lang, text, whose place: the user's "country" or the person at risk's "at_risk_country", code, emergency)
 LOCATIONS = [
-    ("son-in-australia", EN, "my son is in Australia", "AU", "000"),
-    ("daughter-in-melbourne", ZH, "我女儿在墨尔本", "AU", "000"),
-    ("studying-in-uk-zh", ZH, "我在英国留学", "GB", "999"),
-    ("manchester-en", EN, "I study in Manchester", "GB", "999"),
-    ("toronto-en", EN, "my daughter is in Toronto", "CA", "911"),
-    ("new-york-zh", ZH, "孩子在纽约读书", "US", "911"),
-    ("tokyo-zh", ZH, "我在东京", "JP", "110"),
-    ("seoul-en", EN, "I'm an exchange student in Seoul", "KR", "112"),
-    ("beijing-zh", ZH, "我在北京", "CN", "110"),
+    ("son-in-australia", EN, "my son is in Australia", "at_risk_country", "AU", "000"),
+    ("daughter-in-melbourne", ZH, "我女儿在墨尔本", "at_risk_country", "AU", "000"),
+    ("studying-in-uk-zh", ZH, "我在英国留学", "country", "GB", "999"),
+    ("manchester-en", EN, "I study in Manchester", "country", "GB", "999"),
+    ("toronto-en", EN, "my daughter is in Toronto", "at_risk_country", "CA", "911"),
+    ("new-york-zh", ZH, "孩子在纽约读书", "at_risk_country", "US", "911"),
+    ("tokyo-zh", ZH, "我在东京", "country", "JP", "110"),
+    ("seoul-en", EN, "I'm an exchange student in Seoul", "country", "KR", "112"),
+    ("beijing-zh", ZH, "我在北京", "country", "CN", "110"),
+    ("bare-answer", EN, "Australia", "country", "AU", "000"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("lang", "text", "code", "emergency"), [c[1:] for c in LOCATIONS], ids=[c[0] for c in LOCATIONS]
+    ("lang", "text", "slot", "code", "emergency"), [c[1:] for c in LOCATIONS], ids=[c[0] for c in LOCATIONS]
 )
-def test_location_sets_the_country_and_gives_its_numbers(
-    kb: KnowledgeBase, lang: Lang, text: str, code: str, emergency: str
+def test_location_sets_whose_country_it_is_and_gives_its_numbers(
+    kb: KnowledgeBase, lang: Lang, text: str, slot: str, code: str, emergency: str
 ) -> None:
     reply = location_reply(kb, text, Context(lang=lang))
     country = kb.country(code)
     assert country is not None
-    assert reply.slots == {"country": code}
-    assert reply.messages[0] == t("assistant.location_set", lang, country=country.name.get(lang))
+    assert reply.slots == {slot: code}
+    key = "assistant.location_set" if slot == "country" else "assistant.location_there"
+    assert reply.messages[0] == t(key, lang, country=country.name.get(lang))
     assert has_number(reply.text, emergency)
     assert t("assistant.hotlines_for", lang, country=country.name.get(lang)) in reply.text
     assert has_number(reply.text, "12308") is (code != "CN")
@@ -586,8 +588,12 @@ def test_location_sets_the_country_and_gives_its_numbers(
 def test_location_with_urgent_scam_adds_the_call_now_line(kb: KnowledgeBase, lang: Lang) -> None:
     ctx = Context(lang=lang, urgent=True, scam_type=ScamType.VIRTUAL_KIDNAPPING)
     reply = location_reply(kb, "my son is in Australia", ctx)
-    assert reply.messages[1].startswith("📞 ")
-    assert has_number(reply.messages[1].splitlines()[0], "000") and has_number(reply.messages[1], "12308")
+    call = reply.messages[1].splitlines()
+    assert call[0].startswith("📞 ")
+    if lang is ZH:  # a Chinese-speaking user is taken to be in China until they say otherwise
+        assert not has_number(call[0], "000"), "000 only works from a phone in Australia: not for the user"
+    there = next(line for line in call if line.startswith("🚓 "))
+    assert has_number(there, "000") and has_number(there, "12308")
 
 
 @pytest.mark.parametrize(("lang", "text"), [(EN, "I'm in Peru"), (ZH, "我在秘鲁")], ids=["en-peru", "zh-peru"])
@@ -615,10 +621,16 @@ def test_money_sent_yes_gives_after_loss_steps_and_recovery_warning(
     assert reply.messages[1].startswith(t("assistant.after_loss_title", lang))
     entry = kb.scam(scam or ScamType.NONE)
     for step in entry.after_loss:
-        assert step.get(lang) in reply.messages[1]
+        assert fill(kb, step.get(lang), Places("GB"), lang) in reply.messages[1]
     recover = re.compile(r"追回|挽回") if lang is ZH else re.compile(r"recover", re.IGNORECASE)
     assert recover.search(reply.messages[1])
-    assert has_number(reply.messages[1], "999")
+    lines = reply.messages[1].splitlines()
+    bank = next(i for i, line in enumerate(lines) if line.startswith("🏦"))
+    report = next(i for i, line in enumerate(lines) if line.startswith("📝"))
+    danger = next(i for i, line in enumerate(lines) if line.startswith("🚨"))
+    assert bank < report < danger, "the bank first, then the report channel; an emergency number only for danger"
+    assert has_number(lines[report], "0300 123 2040") and not has_number(lines[report], "999")
+    assert has_number(lines[danger], "999")
     assert reply.slots == {"money_sent": "yes", "urgent": True, "pending_question": None}
 
 

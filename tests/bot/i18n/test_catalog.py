@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.assistant.verdicts import RISKS
 from bot.i18n import LANGS, CatalogError, catalog, language, placeholders, t
 from bot.knowledge.model import RECOVERY_WARNING_MISSING
 from bot.quiz.model import Audience
@@ -100,6 +101,8 @@ SHIPPED = catalog()  # read at collection: a broken catalog fails here, with eve
 DYNAMIC_KEYS: dict[str, list[str]] = {
     "quiz.audience_": [a.value for a in Audience],  # bot.quiz.present.audience_name
     "telegram.command_": list(COMMANDS),  # bot.telegram.app.command_menu: the bot's command menu
+    "assistant.risk_": [r.key for r in RISKS],  # bot.assistant.verdicts: what a message asks of the reader
+    "assistant.genuine_no_": [r.key for r in RISKS],  # bot.assistant.verdicts: what it does not ask
 }
 
 
@@ -205,6 +208,8 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\
 CJK_MODULES = {
     "bot/shared/privacy.py": "masks personal data in what people type: patterns, and full-width characters it folds",
     "bot/assistant/analysis.py": "reads what people type: cues of a live or past situation (patterns in tuples)",
+    "bot/assistant/forwarded.py": "reads what people paste: the marks of a sent message (patterns in tuples)",
+    "bot/assistant/places.py": "reads where people are: words before a place name (patterns)",
     "bot/quiz/synthetic.py": "makes synthetic question banks for tests and benchmarks: bank content, not bot texts",
 }
 #: Single Chinese strings that are not texts, by module.

@@ -105,6 +105,30 @@ HOTLINES = (
 )
 
 
+LOOKALIKES = """lookalikes:
+  - id: pickup_code
+    name: {zh: "取件码短信", en: "Pickup-code text"}
+    cues:
+      zh: ["取件码"]
+      en: ["pickup code"]
+    genuine_signs:
+      - {zh: "没有链接。", en: "No link."}
+    check: {zh: "在快递App里查。", en: "Check in the courier's app."}
+    turns_scam: {zh: "要你付钱就是诈骗。", en: "If it asks for money, it is the scam."}
+    sources:
+      - {publisher: "Pickup publisher", title: "Pickup page", url: "https://example.org/pickup"}
+  - id: general
+    name: {zh: "正常信息", en: "Ordinary message"}
+    genuine_signs:
+      - {zh: "没有要钱。", en: "Nobody asks for money."}
+    check: {zh: "自己核实。", en: "Check it yourself."}
+    turns_scam: {zh: "要你付钱就是诈骗。", en: "If it asks for money, it is the scam."}
+    urgent_note: null
+    sources:
+      - {publisher: "General publisher", title: "General page", url: "https://example.org/general"}
+"""
+
+
 def write_kb(root: Path) -> Path:
     """Write a complete valid knowledge base into ``root`` and return it."""
     scams = root / "scams"
@@ -116,6 +140,7 @@ def write_kb(root: Path) -> Path:
     for scam in ScamType:
         (scams / f"{scam.value}.yml").write_text(scam_yaml(scam, also.get(scam, ())), encoding="utf-8")
     (root / "hotlines.yml").write_text(HOTLINES, encoding="utf-8")
+    (root / "lookalikes.yml").write_text(LOOKALIKES, encoding="utf-8")
     return root
 
 

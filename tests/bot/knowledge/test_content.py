@@ -30,14 +30,17 @@ def joined(texts: tuple[Text, ...], lang: str) -> str:
 # what every scam entry must say
 
 
+#: A contact placeholder that names a police or report channel (bot.knowledge.placeholders).
+POLICE_PLACEHOLDER = r"\{(police_here|police_there|non_emergency_here|report_here)\}"
+
 # (id, lang, pattern every entry's if_happening_now must match)
 STOP_NOW_MUST_COVER = [
     ("en-stop-contact", "en", r"hang up|stop replying|leave|block|stop|do not reply"),
     ("en-transfer-nothing", "en", r"transfer|pay|send|money"),
-    ("en-police", "en", r"police|110|999|000|911"),
+    ("en-police", "en", r"police|110|" + POLICE_PLACEHOLDER),
     ("zh-stop-contact", "zh", r"挂断|停止|不要回复|拉黑|离开"),
     ("zh-transfer-nothing", "zh", r"转账|付款|汇款|钱"),
-    ("zh-police", "zh", r"报警|110|警察|公安"),
+    ("zh-police", "zh", r"报警|110|警察|公安|" + POLICE_PLACEHOLDER),
 ]
 
 
@@ -52,7 +55,10 @@ def test_if_happening_now_covers_the_essentials(kb: KnowledgeBase, scam: ScamTyp
 
 @pytest.mark.parametrize(
     ("lang", "bank", "police"),
-    [("en", r"\bbank", r"police|110|999|000|911"), ("zh", r"银行", r"报警|警察|公安|110")],
+    [
+        ("en", r"\bbank", r"police|110|" + POLICE_PLACEHOLDER),
+        ("zh", r"银行", r"报警|报案|警察|公安|110|" + POLICE_PLACEHOLDER),
+    ],
     ids=["en", "zh"],
 )
 @pytest.mark.parametrize("scam", SCAMS, ids=SCAM_IDS)
@@ -344,6 +350,7 @@ CUE_EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "too_easy_loan_promise": ("无抵押低息贷款",),
     "recovery_fee": (
+        "they said they could recover my money for a small fee",
         "交了手续费就能追回",
         "they charge a fee to recover my money",
         "a recovery company wants 10% upfront",
@@ -488,6 +495,7 @@ CUE_EXAMPLES: dict[str, tuple[str, ...]] = {
         "there's no time to think",
     ),
     "pay_to_personal_account": (
+        "收款方是个人名字，不是公司",
         "收款的不是公司的账户",
         "he asked me to send the money to his own account",
         "it's not an official account",
@@ -652,9 +660,20 @@ def test_known_countries_are_all_there(kb: KnowledgeBase) -> None:
 def test_china_has_110_and_96110(kb: KnowledgeBase) -> None:
     china = kb.country("CN")
     assert china is not None
-    numbers = {c.number: c for c in china.contacts if c.number}
-    assert numbers["110"].kind == "emergency"
-    assert numbers["96110"].kind == "antifraud"
+    kinds = {(c.number, c.kind) for c in china.contacts if c.number}
+    assert {("110", "emergency"), ("110", "report"), ("96110", "antifraud")} <= kinds
+
+
+def test_non_emergency_lines(kb: KnowledgeBase) -> None:
+    """The police's non-urgent lines are their own kind (to check a caller, or report when nobody is in danger)."""
+    found = {c.id: c.number for c in kb.all_contacts() if c.kind == "non_emergency"}
+    assert {"gb_101": "101", "au_131444": "131 444"}.items() <= found.items()
+
+
+def test_12381_is_also_a_phone_line(kb: KnowledgeBase) -> None:
+    contact = next(c for c in kb.all_contacts() if c.id == "cn_12381")
+    assert "SMS only" not in contact.name.en and "只发短信" not in contact.name.zh
+    assert "phone line" in contact.name.en and "电话" in contact.name.zh
 
 
 def test_consular_list_has_12308(kb: KnowledgeBase) -> None:

@@ -83,3 +83,10 @@ def test_red_flags_taught_cover_the_knowledge_base() -> None:
     kb = load_knowledge()
     scam_flags = {f.id for scam in kb.scams.values() if scam.id.value != "none" for f in scam.red_flags}
     assert len(taught & scam_flags) >= 0.8 * len(scam_flags), sorted(scam_flags - taught)
+
+
+def test_the_banks_are_not_gameable() -> None:
+    """`antifraud quiz validate --strict` (scripts/check.sh) has nothing to warn about: docs/QUIZ_BANKS.md."""
+    from bot.quiz.lint import lint
+
+    assert [str(p) for p in lint(BANKS)] == []

@@ -1,0 +1,70 @@
+"""Red flags in a reply, only with evidence: a flag is said to be *in* the user's words (or in the message they
+pasted, quoted) only when one of its cues matches them; the scam's other signs are named as signs to watch for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.assistant.analysis import Analysis
+from bot.assistant.contacts import bullets
+from bot.i18n import t
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.model import RedFlag
+from bot.shared.labels import ScamType
+from bot.shared.lang import Lang
+
+MIN_FLAGS = 2
+MAX_FLAGS = 4
+
+
+def evidence_flags(kb: KnowledgeBase, scam: ScamType, text: str) -> tuple[list[RedFlag], list[RedFlag]]:
+    """(flags the words show, the scam's other signs to watch for): at most ``MAX_FLAGS`` shown by the words (this
+    scam's, then the general ones); the signs to watch for make the two lists at least ``MIN_FLAGS`` long. A flag is
+    only ever said to be *in* the user's words when one of its cues matches them."""
+    entry = kb.scam(scam)
+    general = kb.scam(ScamType.NONE).red_flags
+    shown: list[RedFlag] = []
+    for flag in list(entry.red_flags) + list(general):
+        if len(shown) >= MAX_FLAGS:
+            break
+        if flag not in shown and flag.matches(text):
+            shown.append(flag)
+    watch = [f for f in entry.red_flags if f not in shown][: max(0, MIN_FLAGS - len(shown))]
+    if not shown:
+        watch = [f for f in entry.red_flags if f not in shown][:MIN_FLAGS]
+    return shown, watch
+
+
+def pick_red_flags(kb: KnowledgeBase, scam: ScamType, text: str) -> list[RedFlag]:
+    """2-4 red flags: first those the user's own words show, then the scam's most important ones."""
+    shown, watch = evidence_flags(kb, scam, text)
+    return shown + watch
+
+
+def quoted_flag_lines(flags: Iterable[RedFlag], text: str, lang: Lang) -> str:
+    """Flags found in a pasted message, each with the message's own words that show it."""
+    lines = []
+    for flag in flags:
+        quote = flag.find(text)
+        head = t("assistant.quote", lang, quote=quote) if quote else ""
+        lines.append(f"{head}{flag.text.get(lang)}\n  → {flag.truth.get(lang)}")
+    return bullets(lines)
+
+
+def flags_block(kb: KnowledgeBase, scam: ScamType, analysis: Analysis, lang: Lang) -> tuple[str, list[RedFlag]]:
+    """The red-flag part of a reply: the flags the words show, under a title that says whose words they are (the
+    user's story, or the message they pasted); then the signs to watch for, named as general signs."""
+    text = analysis.quoted or analysis.text
+    shown, watch = evidence_flags(kb, scam, text)
+    parts = []
+    if shown and analysis.forwarded:
+        parts.append(t("assistant.red_flags_in_message", lang) + "\n" + quoted_flag_lines(shown, text, lang))
+    elif shown:
+        parts.append(t("assistant.red_flags_title", lang) + "\n" + flag_lines(shown, lang))
+    if watch:
+        parts.append(t("assistant.watch_for_title", lang) + "\n" + flag_lines(watch, lang))
+    return "\n\n".join(parts), shown + watch
+
+
+def flag_lines(flags: Iterable[RedFlag], lang: Lang) -> str:
+    return bullets(f"{f.text.get(lang)}\n  → {f.truth.get(lang)}" for f in flags)
