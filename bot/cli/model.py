@@ -42,6 +42,8 @@ def nlu_eval(
         typer.echo(f"  {'ok  ' if passed else 'FAIL'} {name}: {shown}")
         if not passed:
             failed.append(name)
+    for name, value, met in evaluate.targets(result):
+        typer.echo(f"  {'met ' if met else 'not met'} {name}: {value:.3f}")
     if failed:
         err("FAIL: " + "; ".join(failed))
         raise typer.Exit(1)
