@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing, runs the static checks (scripts/check.sh: ruff, ruff format, mypy, import contracts) and
 # then every test: knowledge base, privacy, Rasa data validation, the NLU evaluation on held-out data (fails below
-# macro-F1 0.85 for scam type), Rasa test stories, the full stack end to end, and the quiz engine on SQLite and on
+# its gates: bot/assistant/evaluate.py), Rasa test stories, the full stack end to end, and the quiz engine on SQLite and on
 # PostgreSQL (installed and started here if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
