@@ -121,8 +121,10 @@ def test_question_gets_a_direct_answer(conversation: Conversation, question: str
 
 def test_is_96110_real(conversation: Conversation) -> None:
     conversation.say("96110打电话给我，是真的吗")
-    assert "96110" in conversation.texts[0]
-    assert "官方" in conversation.text
+    first = conversation.texts[0]
+    assert "96110" in first
+    assert "暂停" in first or "转账" in first, "a real anti-fraud centre call: take it seriously, pause transfers"
+    assert conversation.slots()["scam_type"] == "none", "the anti-fraud centre's call is not police impersonation"
 
 
 @pytest.mark.parametrize(
