@@ -30,6 +30,10 @@ LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(
         r"(刚(刚|才)?|已经).{0,6}(转|汇|付|打|充|交)了",
         r"(赎金|撕票|被绑|绑架了|绑了)",
         r"(联系不上|打不通|失联|不回(消息|信息|微信))",
+        r"救命|救救(我|他|她|孩子)",
+        r"(被关|被困|被扣|被控制|出不去|走不了|逃不出|跑不掉)|(护照|证件).{0,4}(被)?(收|扣|拿)(走|了)",
+        r"(要不要|该不该|能不能|可不可以|可以)挂(电话|断|掉)?",
+        r"刚(刚|才)?.{0,6}(被扣|扣了|被转走|被盗刷|被刷)",
         r"still on the (phone|line|call)",
         r"(on|in) (a|the) (video )?call with (him|her|them)",
         r"(hasn'?t|haven'?t|didn'?t|not) hung up",
@@ -42,6 +46,12 @@ LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(
         r"\b(ransom|kidnapp?ed|held hostage)\b",
         r"\b(can'?t|cannot|unable to) (reach|contact|get hold of) (him|her|my)",
         r"\b(gone silent|not answering|isn'?t answering|not picking up|stopped replying)\b",
+        r"\bsos\b",
+        r"\b(stuck|trapped|held|locked up|detained) (in|at|inside) (a |an |the )?(compound|camp|building|park|scam)",
+        r"\b(can'?t|cannot|unable to|won'?t let (me|him|her|them)) (leave|get out|escape)\b",
+        r"\b(took|taken|kept|confiscated) (my|his|her|their) passports?\b",
+        r"\b(should|do|can|shall) i hang up\b",
+        r"\bjust (got|been) (charged|debited)\b",
     )
 )
 
