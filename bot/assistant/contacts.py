@@ -122,7 +122,7 @@ def police_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
     local = _of_kind(kb, home_of(places, lang), "emergency")
     if local:
         return contact_brief(local[0], lang)
-    return t("assistant.police_where_you_are", lang, numbers=every_emergency_number(kb, lang))
+    return t("assistant.police_where_you_are", lang)  # the stop-now line under the steps lists every country's
 
 
 def police_there(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
