@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.model import _alias_pattern
 
 _I = re.IGNORECASE
 
@@ -58,29 +56,12 @@ class Places:
     there: str | None = None
 
 
-@lru_cache(maxsize=4)
-def _patterns(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple(
-        (code, _alias_pattern(alias)) for code, country in kb.countries.items() for alias in country.aliases.all
-    )
-
-
-def _mentions(kb: KnowledgeBase, text: str) -> list[tuple[int, str]]:
-    """(start, code) of the first mention of each country, in order of appearance."""
-    first: dict[str, int] = {}
-    for code, pattern in _patterns(kb):
-        m = pattern.search(text)
-        if m and m.start() < first.get(code, len(text) + 1):
-            first[code] = m.start()
-    return sorted((start, code) for code, start in first.items())
-
-
 def find_places(kb: KnowledgeBase, text: str) -> Places:
     """Where the user is and where the person at risk is, as far as this message says."""
     here: str | None = None
     there: str | None = None
     about_someone = bool(_RELATIVE_ANYWHERE.search(text))
-    for start, code in _mentions(kb, text):
+    for start, code in kb.country_mentions(text):
         before = text[max(0, start - 40) : start]
         if _THERE_BEFORE.search(before):
             there = there or code

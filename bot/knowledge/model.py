@@ -263,13 +263,18 @@ class AliasIndex:
                 best = (length, m.start(), key)
         return best[2] if best else None
 
-    def find_all(self, text: str) -> list[object]:
-        """Every key with an alias in the text, in order of first appearance."""
+    def first_positions(self, text: str) -> dict[object, int]:
+        """Every key with an alias in the text, with where its first alias starts."""
         starts: dict[object, int] = {}
         for _, pattern, key in self._entries:
             m = pattern.search(text)
             if m and m.start() < starts.get(key, len(text) + 1):
                 starts[key] = m.start()
+        return starts
+
+    def find_all(self, text: str) -> list[object]:
+        """Every key with an alias in the text, in order of first appearance."""
+        starts = self.first_positions(text)
         return sorted(starts, key=lambda k: starts[k])
 
 
@@ -344,6 +349,10 @@ class KnowledgeBase:
     def find_countries(self, text: str) -> list[str]:
         """Every country a text names, in order of appearance ("i'm in sydney, shanghai police..." -> AU, CN)."""
         return [str(code) for code in self._country_index.find_all(text or "")]
+
+    def country_mentions(self, text: str) -> list[tuple[int, str]]:
+        """(where it starts, code) of the first mention of each country a text names, in order of appearance."""
+        return sorted((start, str(code)) for code, start in self._country_index.first_positions(text or "").items())
 
     def find_scam_by_alias(self, text: str) -> ScamType | None:
         """The scam type a text names ("what are the red flags of order brushing?"), by alias; longest wins."""
