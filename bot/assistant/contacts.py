@@ -112,11 +112,6 @@ def every_emergency_number(kb: KnowledgeBase, lang: Lang) -> str:
     return "; ".join(f"{c.name.get(lang)} {c.number}" for c in emergency if c is not None and c.number)
 
 
-def consular_brief(kb: KnowledgeBase, lang: Lang) -> str:
-    """The consular line by number only: "+86-10-12308 / +86-10-65612308"."""
-    return consular_number(kb)
-
-
 def police_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
     """The police emergency number the user can dial where they are (every country's, when we don't know)."""
     local = _of_kind(kb, home_of(places, lang), "emergency")
@@ -129,7 +124,7 @@ def police_there(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
     """How to get police to the person at risk: their country's number, which only works there; from elsewhere,
     someone there calls, or the consular line coordinates with the local police."""
     home = home_of(places, lang)
-    consular = consular_brief(kb, lang)
+    consular = consular_number(kb)
     there = kb.country(places.there)
     if there is None:
         return t("assistant.police_there_unknown", lang, consular=consular)
@@ -147,21 +142,24 @@ def police_there(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
     )
 
 
-def non_emergency_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
-    """The police line for checking a caller or reporting when nobody is in danger."""
-    found = _of_kind(kb, home_of(places, lang), "non_emergency") or _of_kind(kb, home_of(places, lang), "report")
+def _first_of_kinds(kb: KnowledgeBase, places: Places, lang: Lang, kinds: tuple[str, str], unknown: str) -> str:
+    """Up to two of the user's country's contacts of the first kind it has (``kinds`` in order of preference), or
+    the catalog sentence ``unknown``."""
+    home = home_of(places, lang)
+    found = _of_kind(kb, home, kinds[0]) or _of_kind(kb, home, kinds[1])
     if found:
         return "; ".join(contact_brief(c, lang) for c in found[:2])
-    return t("assistant.non_emergency_unknown", lang)
+    return t(unknown, lang)
+
+
+def non_emergency_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
+    """The police line for checking a caller or reporting when nobody is in danger."""
+    return _first_of_kinds(kb, places, lang, ("non_emergency", "report"), "assistant.non_emergency_unknown")
 
 
 def report_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
     """Where to report a fraud that has happened (not an emergency line)."""
-    home = home_of(places, lang)
-    found = _of_kind(kb, home, "report") or _of_kind(kb, home, "non_emergency")
-    if found:
-        return "; ".join(contact_brief(c, lang) for c in found[:2])
-    return t("assistant.report_unknown", lang)
+    return _first_of_kinds(kb, places, lang, ("report", "non_emergency"), "assistant.report_unknown")
 
 
 def bank_here(kb: KnowledgeBase, places: Places, lang: Lang) -> str:
@@ -177,7 +175,7 @@ PLACEHOLDERS = {
     "non_emergency_here": non_emergency_here,
     "report_here": report_here,
     "bank_here": bank_here,
-    "consular": lambda kb, places, lang: consular_brief(kb, lang),
+    "consular": lambda kb, places, lang: consular_number(kb),
 }
 
 

@@ -30,25 +30,7 @@ def evidence_flags(kb: KnowledgeBase, scam: ScamType, text: str) -> tuple[list[R
         if flag not in shown and flag.matches(text):
             shown.append(flag)
     watch = [f for f in entry.red_flags if f not in shown][: max(0, MIN_FLAGS - len(shown))]
-    if not shown:
-        watch = [f for f in entry.red_flags if f not in shown][:MIN_FLAGS]
     return shown, watch
-
-
-def pick_red_flags(kb: KnowledgeBase, scam: ScamType, text: str) -> list[RedFlag]:
-    """2-4 red flags: first those the user's own words show, then the scam's most important ones."""
-    shown, watch = evidence_flags(kb, scam, text)
-    return shown + watch
-
-
-def quoted_flag_lines(flags: Iterable[RedFlag], text: str, lang: Lang) -> str:
-    """Flags found in a pasted message, each with the message's own words that show it."""
-    lines = []
-    for flag in flags:
-        quote = flag.find(text)
-        head = t("assistant.quote", lang, quote=quote) if quote else ""
-        lines.append(f"{head}{flag.text.get(lang)}\n  → {flag.truth.get(lang)}")
-    return bullets(lines)
 
 
 def flags_block(kb: KnowledgeBase, scam: ScamType, analysis: Analysis, lang: Lang) -> tuple[str, list[RedFlag]]:
@@ -58,7 +40,7 @@ def flags_block(kb: KnowledgeBase, scam: ScamType, analysis: Analysis, lang: Lan
     shown, watch = evidence_flags(kb, scam, text)
     parts = []
     if shown and analysis.forwarded:
-        parts.append(t("assistant.red_flags_in_message", lang) + "\n" + quoted_flag_lines(shown, text, lang))
+        parts.append(t("assistant.red_flags_in_message", lang) + "\n" + flag_lines(shown, lang, quoted_from=text))
     elif shown:
         parts.append(t("assistant.red_flags_title", lang) + "\n" + flag_lines(shown, lang))
     if watch:
@@ -66,5 +48,12 @@ def flags_block(kb: KnowledgeBase, scam: ScamType, analysis: Analysis, lang: Lan
     return "\n\n".join(parts), shown + watch
 
 
-def flag_lines(flags: Iterable[RedFlag], lang: Lang) -> str:
-    return bullets(f"{f.text.get(lang)}\n  → {f.truth.get(lang)}" for f in flags)
+def flag_lines(flags: Iterable[RedFlag], lang: Lang, quoted_from: str | None = None) -> str:
+    """Each flag with the fact that defeats it; ``quoted_from``: a pasted message, whose own words that show each
+    flag are quoted before it."""
+
+    def quote(flag: RedFlag) -> str:
+        found = flag.find(quoted_from) if quoted_from else None
+        return t("assistant.quote", lang, quote=found) if found else ""
+
+    return bullets(f"{quote(f)}{f.text.get(lang)}\n  → {f.truth.get(lang)}" for f in flags)

@@ -19,6 +19,7 @@ from bot.assistant.contacts import (
     consular_number,
     contact_line,
     fill,
+    home_of,
     hotline_block,
     official_contact,
     report_now_line,
@@ -80,9 +81,6 @@ class Context:
 
 def scam_name(kb: KnowledgeBase, scam: ScamType, lang: Lang) -> str:
     return kb.scam(scam).name.get(lang)
-
-
-# --------------------------------------------------------------------------------------------------- hotlines
 
 
 # --------------------------------------------------------------------------------------------------- replies
@@ -233,7 +231,7 @@ def what_to_do_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
 
 def report_reply(kb: KnowledgeBase, ctx: Context) -> Reply:
     lang = ctx.lang
-    country = kb.country(ctx.country or ("CN" if lang is Lang.ZH else None))
+    country = kb.country(home_of(ctx.places, lang))
     messages = []
     if country is not None:
         # Report channels first; the emergency number last (a report is not an emergency).
