@@ -132,8 +132,6 @@ def read_pasted(text: str) -> Pasted:
     if handover and len(text) - handover.end() >= 10:
         return Pasted(True, _trim(text[handover.end() :]))
     frame = FRAME.search(text)
-    marks = sender_marks(text)
-    story = STORY.search(text)
     if frame:
         rest = text[frame.end() :]
         lead = _LEAD_IN.match(rest)
@@ -142,12 +140,13 @@ def read_pasted(text: str) -> Pasted:
             quoted = _trim(text[: frame.start()])
         if len(quoted) < 8:
             return Pasted(False)
-        if _REPORTED.match(quoted) and sender_marks(quoted) < 2:
+        marks = sender_marks(quoted)
+        if _REPORTED.match(quoted) and marks < 2:
             return Pasted(False)  # "收到短信说我的ETC停用了": told in the user's words
-        if (sender_marks(quoted) >= 1 or _SELF_INTRO.match(quoted)) and not STORY.search(quoted):
+        if (marks >= 1 or _SELF_INTRO.match(quoted)) and not STORY.search(quoted):
             return Pasted(True, quoted)
         return Pasted(False)
-    if (marks >= 2 or (_SELF_INTRO.match(text) and marks >= 0)) and not story:
+    if (sender_marks(text) >= 2 or _SELF_INTRO.match(text)) and not STORY.search(text):
         return Pasted(True, text)
     return Pasted(False)
 
