@@ -197,13 +197,17 @@ TRUST_LINES = (
 )
 
 
+def _headline(result: Mapping[str, Any]) -> tuple[float, float]:
+    """The two figures the gates and the targets share: scam-type macro-F1 and urgent recall."""
+    return result["scam_type"]["macro_f1"], result["urgent"].get("urgent", {}).get("recall", 0.0)
+
+
 def gates(result: Mapping[str, Any], min_macro_f1: float = MIN_SCAM_MACRO_F1) -> list[tuple[str, float | None, bool]]:
     """Each gate as (description, value, passed); a slice gate whose file has no examples passes (value None)."""
     trust = result.get("trust") or {}
     lookalike = (trust.get("lookalike_called_scam") or {}).get("rate")
     pasted = (trust.get("pasted_scam_typed_right") or {}).get("rate")
-    macro = result["scam_type"]["macro_f1"]
-    recall = result["urgent"].get("urgent", {}).get("recall", 0.0)
+    macro, recall = _headline(result)
     return [
         (f"scam-type macro-F1 >= {min_macro_f1:.2f}", macro, macro >= min_macro_f1),
         (f"urgent recall >= {MIN_URGENT_RECALL:.2f}", recall, recall >= MIN_URGENT_RECALL),
@@ -222,8 +226,7 @@ def gates(result: Mapping[str, Any], min_macro_f1: float = MIN_SCAM_MACRO_F1) ->
 
 def targets(result: Mapping[str, Any]) -> list[tuple[str, float, bool]]:
     """Issue 9's targets for macro-F1 and urgent recall, as (description, value, met)."""
-    macro = result["scam_type"]["macro_f1"]
-    recall = result["urgent"].get("urgent", {}).get("recall", 0.0)
+    macro, recall = _headline(result)
     return [
         (f"target: scam-type macro-F1 >= {TARGET_SCAM_MACRO_F1:.2f}", macro, macro >= TARGET_SCAM_MACRO_F1),
         (f"target: urgent recall >= {TARGET_URGENT_RECALL:.2f}", recall, recall >= TARGET_URGENT_RECALL),
