@@ -1,20 +1,5 @@
-"""The database schema (SQLAlchemy 2 typed models). Migrations in the top-level ``db/`` folder create exactly this.
-
-Tables
-- ``learners``: who practises: channel + external id (unique), language, audiences (``learner_audiences``).
-- ``banks``, ``questions`` (+ ``question_audiences``, ``question_red_flags``): imported from ``quizzes/*.yml``.
-  A question removed from its bank is *retired* (``retired_at``), never deleted: its attempts stay.
-- ``quiz_runs`` and ``run_items``: one sitting of a quiz and the questions served in it, in order (no repeats:
-  unique per run). A chat front end keys its own message/poll ids to a run item (issue 4 adds the column).
-- ``attempts``: each answer: chosen options, correct or not, response time, when, and an idempotency key unique per
-  learner, so that a retried submission is stored once.
-- ``review_states``: the FSRS card of each learner and question (due date, stability, difficulty, ...) and whether
-  the latest answer was right; the engine's mastery and next-question choice read it.
-
-Extending (later issues): classes (a teacher learner, members, live sessions keyed to quiz runs) and families
-(parent-child links with a consent timestamp) are new tables with foreign keys to ``learners`` and ``quiz_runs``;
-nothing here needs to change for them.
-"""
+"""Learners, the question banks, quiz runs, attempts, review states (migration 0001) and the Telegram polls and
+handled updates (migration 0002)."""
 
 from __future__ import annotations
 
@@ -40,55 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone: stored naive UTC, returned aware)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: pass an aware datetime (UTC)")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime(),
-        dict[str, Any]: JSON(),
-        list[int]: JSON(),
-    }
-
-
-class Channel(str, enum.Enum):
-    """Where a learner talks to us."""
-
-    CLI = "cli"
-    CHAT = "chat"  # the assistant over Rasa's REST channel (terminal chat, web)
-    TELEGRAM = "telegram"
-    WECHAT = "wechat"
-
-    def __str__(self) -> str:
-        return self.value
+from bot.db.models.base import Base, Channel
 
 
 class Learner(Base):

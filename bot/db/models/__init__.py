@@ -1,0 +1,73 @@
+"""The database schema (SQLAlchemy 2 typed models). Migrations in the top-level ``db/`` folder create exactly this.
+
+Tables
+- ``learners``: who practises: channel + external id (unique), language, audiences (``learner_audiences``).
+- ``banks``, ``questions`` (+ ``question_audiences``, ``question_red_flags``): imported from ``quizzes/*.yml``.
+  A question removed from its bank is *retired* (``retired_at``), never deleted: its attempts stay.
+- ``quiz_runs`` and ``run_items``: one sitting of a quiz and the questions served in it, in order (no repeats:
+  unique per run). A chat front end keys its own message/poll ids to a run item (issue 4 adds the column).
+- ``attempts``: each answer: chosen options, correct or not, response time, when, and an idempotency key unique per
+  learner, so that a retried submission is stored once.
+- ``review_states``: the FSRS card of each learner and question (due date, stability, difficulty, ...) and whether
+  the latest answer was right; the engine's mastery and next-question choice read it.
+
+- classroom quiz sessions (``classroom``, migration 0003): classes, members, live sessions, their questions,
+  answers and Telegram polls, and the teacher's web login.
+
+One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``); this package
+exports every model, so ``from bot.db.models import X`` works for all of them and ``Base.metadata`` holds every
+table (the migrations compare against it).
+"""
+
+from bot.db.models.base import NAMING, Base, Channel, UTCDateTime
+from bot.db.models.classroom import (
+    ClassMember,
+    Classroom,
+    ClassSession,
+    LoginLink,
+    SessionAnswer,
+    SessionPoll,
+    SessionQuestion,
+    WebSession,
+)
+from bot.db.models.quiz import (
+    Attempt,
+    Learner,
+    LearnerAudience,
+    Question,
+    QuestionAudience,
+    QuestionBank,
+    QuestionRedFlag,
+    QuizRun,
+    ReviewState,
+    RunItem,
+    TelegramPoll,
+    TelegramUpdate,
+)
+
+__all__ = [
+    "NAMING",
+    "Attempt",
+    "Base",
+    "Channel",
+    "ClassMember",
+    "ClassSession",
+    "Classroom",
+    "Learner",
+    "LearnerAudience",
+    "LoginLink",
+    "Question",
+    "QuestionAudience",
+    "QuestionBank",
+    "QuestionRedFlag",
+    "QuizRun",
+    "ReviewState",
+    "RunItem",
+    "SessionAnswer",
+    "SessionPoll",
+    "SessionQuestion",
+    "TelegramPoll",
+    "TelegramUpdate",
+    "UTCDateTime",
+    "WebSession",
+]
