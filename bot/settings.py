@@ -75,6 +75,28 @@ class Settings(BaseSettings):
         description="Another Bot API server (self-hosted, or a test stand-in).",
     )
     telegram_webhook_secret: SecretStr | None = Field(None, validation_alias="TELEGRAM_WEBHOOK_SECRET")
+    public_url: str = Field(
+        "http://127.0.0.1:8080",
+        validation_alias="ANTIFRAUD_PUBLIC_URL",
+        description="Where people reach the web app (projector, teacher pages): the base of the links the bot sends.",
+    )
+    web_port: int = Field(
+        8080,
+        ge=1,
+        le=65535,
+        validation_alias="ANTIFRAUD_WEB_PORT",
+        description="The port the web app (and, behind a webhook, the Telegram webhook) listens on.",
+    )
+    web_listen: str = Field(
+        "127.0.0.1", validation_alias="ANTIFRAUD_WEB_LISTEN", description="The address the web app listens on."
+    )
+    login_link_minutes: int = Field(
+        15,
+        ge=1,
+        le=1440,
+        validation_alias="ANTIFRAUD_LOGIN_LINK_MINUTES",
+        description="How long a teacher's one-time login link is valid.",
+    )
     round_size: int = Field(
         5,
         ge=1,
@@ -102,6 +124,16 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: Any) -> Any:
         """``DATABASE_URL=`` (set but empty) means "not set", as it did before there were settings."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {value!r} (e.g. https://quiz.example.org)")
+        return value.strip().rstrip("/")
 
     @field_validator("database_url")
     @classmethod
