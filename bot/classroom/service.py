@@ -172,8 +172,10 @@ class ClassroomService:
     def due(self) -> list[tuple[int, int]]:
         return self._read(lambda s: sessions.due(s, now=self.clock()))
 
-    def skip(self, session_id: int, teacher_id: int | None) -> OpenQuestion | None:
-        return self._write(lambda s: sessions.skip(s, session_id, teacher_id, now=self.clock()))
+    def skip(self, session_id: int, teacher_id: int | None, *, position: int | None = None) -> OpenQuestion | None:
+        """``position``: the question the teacher's button was for (pressed twice: skipped once, then
+        ``moved_on``)."""
+        return self._write(lambda s: sessions.skip(s, session_id, teacher_id, now=self.clock(), position=position))
 
     def pause(self, session_id: int, teacher_id: int) -> SessionInfo:
         return self._write(lambda s: sessions.pause(s, session_id, teacher_id, now=self.clock()))

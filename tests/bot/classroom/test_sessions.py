@@ -161,8 +161,10 @@ def test_skip_scores_nothing_and_keeps_the_streak(room: Room, clock: Clock) -> N
     svc.record_answer(session_id, 1, ann, wrong(q1))  # would reset the streak, but the question is skipped
     with pytest.raises(ClassroomError, match="not_teacher"):
         svc.skip(session_id, room.students[1])
-    q2 = svc.skip(session_id, room.teacher)
+    q2 = svc.skip(session_id, room.teacher, position=1)
     assert q2 is not None and q2.position == 2
+    with pytest.raises(ClassroomError, match="moved_on"):
+        svc.skip(session_id, room.teacher, position=1)  # the button pressed twice: skipped once
     assert svc.record_answer(session_id, 1, ann, q1.question.answer).outcome == Outcome.NO_QUESTION
     got = svc.record_answer(session_id, 2, ann, q2.question.answer)
     assert (got.points, got.streak) == (1000 + 100, 2)  # the skipped question neither broke nor extended it
