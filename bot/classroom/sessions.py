@@ -129,13 +129,19 @@ def _check_movable(row: ClassSession) -> None:
         raise ClassroomError.one("paused")
 
 
-def open_next(s: Session, session_id: int, teacher_id: int | None, *, now: datetime) -> OpenQuestion | None:
+def open_next(
+    s: Session, session_id: int, teacher_id: int | None, *, now: datetime, after: int | None = None
+) -> OpenQuestion | None:
     """From the lobby or a reveal: open the next question now (closes at now + seconds); None when there is none
     (the session is then ended). A question still open: ``question_open`` (close or skip it first); the second of
-    two racing callers gets it too, so a question is never opened twice."""
+    two racing callers gets it too, so a question is never opened twice. ``after``: the position the caller saw
+    (-1: the lobby), e.g. the ticker that closed it: if the session has moved on since, ``moved_on`` and nothing
+    changes (a reveal the teacher reached by hand keeps its time)."""
     row = session_row(s, session_id, lock=True)
     check_teacher(class_row(s, row.class_id), teacher_id)
     _check_movable(row)
+    if after is not None and (-1 if row.position is None else row.position) != after:
+        raise ClassroomError.one("moved_on")
     if row.state == Phase.QUESTION:
         raise ClassroomError.one("question_open")
     return _advance(s, row, now)
