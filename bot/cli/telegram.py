@@ -139,14 +139,20 @@ async def serve(application: Application, classroom: ClassroomService, config: T
 def _server_class() -> type[Any]:
     import uvicorn
 
+    from bot.web.app import stop_streams
+
     class Server(uvicorn.Server):
         """uvicorn's server that says where it listens once it does (the operator opens the links from there),
-        and that a Ctrl-C or SIGTERM only stops: uvicorn re-raises the signal after serving, which would interrupt
-        the application's orderly stop."""
+        ends the projectors' live streams when it stops, and only stops on a Ctrl-C or SIGTERM: uvicorn re-raises
+        the signal after serving, which would interrupt the application's orderly stop."""
 
         def __init__(self, config: uvicorn.Config, announce: str) -> None:
             super().__init__(config)
             self.announce = announce
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            stop_streams(self.config.app)  # the projectors' streams end instead of holding the server open
+            await super().shutdown(sockets)
 
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)

@@ -4,6 +4,7 @@ static files and, when the bot runs behind a webhook, the Telegram webhook route
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
@@ -71,4 +72,12 @@ def create_app(
     app.state.templates = templates()
     app.state.secure_cookies = secure_cookies
     app.state.poll_seconds = poll_seconds
+    #: Set by whoever runs the app when the server stops: the live streams end (see :func:`stop_streams`).
+    app.state.closing = threading.Event()
     return app
+
+
+def stop_streams(app: Starlette) -> None:
+    """End the projectors' live streams (within one poll): call it when the server starts to stop, before it waits
+    for the open responses; the pages reconnect by themselves to the next server."""
+    app.state.closing.set()

@@ -158,16 +158,18 @@ async def events(request: Request) -> Response:
 
 async def _stream(request: Request, token: str, first: ProjectorView) -> AsyncIterator[str]:
     """The view now, then again every time its version moves; ends after the session ends (the page stops
-    listening then) or when the browser goes away."""
+    listening then), when the browser goes away, or when the server is stopping (``app.state.closing``: uvicorn
+    waits for open responses before it stops, and a projector left open would hold it forever)."""
     classroom = request.app.state.classroom
     poll = request.app.state.poll_seconds
+    closing = request.app.state.closing
     yield f"retry: {RETRY_MS}\n\n"
     yield sse("view", view_json(first, _now(request)), first.version)
     version, beat = first.version, time.monotonic()
     phase = first.phase
     while phase is not Phase.ENDED:
         await asyncio.sleep(poll)
-        if await request.is_disconnected():
+        if closing.is_set() or await request.is_disconnected():
             return
         try:
             current = await run_in_threadpool(classroom.version, token)

@@ -24,7 +24,7 @@ from bot.classroom.service import ClassroomService
 from bot.db import Database
 from bot.quiz.service import sync_banks
 from bot.runtime import free_ports
-from bot.web.app import create_app
+from bot.web.app import create_app, stop_streams
 
 START = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 BOT = "antifraud_test_bot"
@@ -144,6 +144,7 @@ def serve(app: Starlette) -> Iterator[Served]:
     try:
         yield Served(f"http://127.0.0.1:{port}", app)
     finally:
+        stop_streams(app)
         server.should_exit = True
         thread.join(timeout=10)
 
