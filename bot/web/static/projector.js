@@ -95,7 +95,8 @@
 
   function podium() {
     var steps = clear($("podium-steps"));
-    var rows = state.podium;
+    // Only those who scored stand on the podium (a 0 in third place would read as a prize for nothing).
+    var rows = state.podium.filter(function (row) { return row.points > 0; });
     [1, 0, 2].forEach(function (i) {
       var row = rows[i];
       if (!row) return;
