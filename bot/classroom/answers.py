@@ -182,23 +182,28 @@ def reveal(
     s: Session, session_id: int, position: int, question: QuestionRecord, *, class_id: int, show_top: bool
 ) -> Reveal:
     """The distribution of a question's answers, its right options, the misconception and the top of the board."""
-    counts = [0] * len(question.zh.options)
     chosen_lists = s.scalars(
         select(SessionAnswer.chosen).where(SessionAnswer.session_id == session_id, SessionAnswer.position == position)
     ).all()
-    for chosen in chosen_lists:
-        for option in chosen:
-            if 0 <= option < len(counts):
-                counts[option] += 1
-    wrong = [(count, -i) for i, count in enumerate(counts) if i not in question.answer and count > 0]
-    misconception = -max(wrong)[1] if wrong else None
+    counts, misconception = distribution(chosen_lists, question)
     return Reveal(
         position=position,
         question=question,
-        counts=tuple(counts),
+        counts=counts,
         right=question.answer,
         answered=len(chosen_lists),
         members=member_count(s, class_id),
         misconception=misconception,
         top=leaderboard(s, session_id, class_id)[:TOP] if show_top else (),
     )
+
+
+def distribution(chosen_lists: Iterable[Iterable[int]], question: QuestionRecord) -> tuple[tuple[int, ...], int | None]:
+    """Answers per option, and the most chosen wrong option (the lowest on a tie; None if nobody chose one)."""
+    counts = [0] * len(question.zh.options)
+    for chosen in chosen_lists:
+        for option in chosen:
+            if 0 <= option < len(counts):
+                counts[option] += 1
+    wrong = [(count, -i) for i, count in enumerate(counts) if i not in question.answer and count > 0]
+    return tuple(counts), (-max(wrong)[1] if wrong else None)
