@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.classroom.service import ClassroomService
 from bot.db import Database
-from bot.web import projector, teacher
+from bot.web import projector, report, teacher
 from bot.web.pages import STATIC, chosen_lang, message, message_text, templates
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]
@@ -50,6 +50,7 @@ def create_app(
         Route("/healthz", _health),
         *projector.ROUTES,
         *teacher.ROUTES,
+        *report.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: _not_found})
