@@ -17,8 +17,9 @@ from bot.db.models import ClassMember, ClassSession, SessionAnswer, SessionPoll,
 from bot.quiz.engine.cache import engine_cache
 from bot.quiz.engine.common import dialect_insert, table
 
-#: The podium: the first 3 at the end.
+#: The podium: the first 3 at the end; below it, the next places up to the 10th.
 PODIUM = 3
+FINAL_BOARD = 10
 
 _VERSION = select(table(ClassSession).c.version).where(table(ClassSession).c.projector_token == bindparam("b_token"))
 
@@ -55,7 +56,8 @@ def projector_view(s: Session, projector_token: str, *, now: datetime) -> Projec
         show_leaderboard=row.show_leaderboard,
     )
     if row.state == Phase.ENDED:
-        return replace(base, podium=leaderboard(s, row.id, row.class_id)[:PODIUM])
+        final = leaderboard(s, row.id, row.class_id)
+        return replace(base, podium=final[:PODIUM], top=final[:FINAL_BOARD] if row.show_leaderboard else ())
     if row.position is None:
         return base
     item = s.get(SessionQuestion, (row.id, row.position))

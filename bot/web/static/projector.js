@@ -106,7 +106,8 @@
       step.appendChild(el("div", "block", row.rank));
       steps.appendChild(step);
     });
-    board($("rest"), state.top.filter(function (row) { return row.rank > 3; }).slice(0, 7));
+    // Everyone below the podium, from the first place not standing on it (a third place with 0 points is listed).
+    board($("rest"), state.top.filter(function (row) { return row.rank > rows.length; }).slice(0, 10 - rows.length));
     show("no-scores", rows.length === 0);
     show("podium-steps", state.show_leaderboard && rows.length > 0);
   }

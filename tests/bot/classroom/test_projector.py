@@ -50,6 +50,7 @@ def test_the_view_follows_the_session(room: Room, clock: Clock) -> None:
     versions.append(svc.version(token))
     final = svc.projector_view(token)
     assert final.phase == Phase.ENDED and [s.display_name for s in final.podium] == ["Ann", "Bob", "Cai"]
+    assert [s.display_name for s in final.top] == ["Ann", "Bob", "Cai", "Dee"]  # the places below the podium too
     assert versions == sorted(versions) and versions[4] == versions[3]
     assert len(set(versions)) == len(versions) - 1  # every change but the duplicate bumped it
 

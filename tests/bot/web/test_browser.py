@@ -115,6 +115,7 @@ def test_a_session_live_in_the_browser(svc: Any, served: Served, pages: dict[str
     for page in pages.values():
         expect(page.locator("#podium")).to_be_visible()
         expect(page.locator("#podium-steps .step")).to_have_count(2)  # the two who scored
+        expect(page.locator("#rest li")).to_have_count(4)  # everyone else is listed below, from 3rd place
     first = projector.locator(".place1 .name").inner_text()
     assert first in (room.names[0], room.names[2])
     look(pages, lang, "4-podium")
