@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from telegram.ext import ContextTypes
 
+from bot.classroom.service import ClassroomService
 from bot.knowledge import KnowledgeBase
 from bot.quiz.service import QuizService
 from bot.settings import settings
@@ -29,9 +30,14 @@ class Services:
     kb: KnowledgeBase
     round_size: int = field(default_factory=lambda: settings().round_size)
     votes: VoteBatcher = field(init=False)
+    #: The classroom engine, on the same database and clock as the quiz (a lesson's answers feed the quiz).
+    classroom: ClassroomService = field(init=False)
+    #: Telegram user id -> learner id: a learner's id never changes, so any worker may keep what it has looked up.
+    learner_ids: dict[int, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.votes = VoteBatcher(self.quiz)
+        self.classroom = ClassroomService(self.quiz.db, clock=self.quiz.clock)
 
     def now(self) -> datetime:
         return self.quiz.clock()
