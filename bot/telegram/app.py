@@ -118,6 +118,7 @@ async def _post_shutdown(application: Application) -> None:
     await ticker.stop(application)
     services: Services = application.bot_data["services"]
     await services.votes.close()
+    await services.class_votes.close()
     await services.assistant.close()
 
 

@@ -24,7 +24,8 @@ from bot.classroom.records import ClassInfo, ClassroomError, Delivery, OpenQuest
 from bot.i18n import t
 from bot.telegram import board, quiz, ticker
 from bot.telegram.board import controls
-from bot.telegram.learners import language
+from bot.telegram.classvotes import ClassVote
+from bot.telegram.learners import guess_language, language
 from bot.telegram.replies import pressed, send
 from bot.telegram.roles import chat_ids, learner_id, refuse
 from bot.telegram.services import Services, db, services
@@ -137,40 +138,36 @@ async def _send_poll(
 
 
 async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An answer to a class poll goes to the classroom engine (with its arrival time); any other poll's answer to
-    the one-learner quiz."""
+    """An answer to a class poll goes to the classroom engine (in arrival order, with its arrival time: see
+    ``classvotes``); any other poll's answer to the one-learner quiz."""
     answer = update.poll_answer
     if answer is None or answer.user is None:
         return
     svc = services(context)
-    arrived = svc.now()
-    found = await db(svc.classroom.poll, answer.poll_id)
-    if found is None:
+    vote = ClassVote(answer.poll_id, answer.user.id, tuple(answer.option_ids), svc.now(), guess_language(answer.user))
+    result = await svc.class_votes.submit(vote)  # nothing awaited before: the queue keeps the arrival order
+    if result is None:
         await quiz.poll_answer(update, context)
         return
-    if not answer.option_ids:
-        return  # a retracted vote: the first answer stands
-    session_id, position, owner = found
-    learner = owner if owner is not None else await learner_id(context, answer.user)
-    chosen = tuple(answer.option_ids)
-    try:
-        recorded = await db(svc.classroom.record_answer, session_id, position, learner, chosen, at=arrived)
-        if (
-            recorded.outcome == Outcome.NOT_MEMBER
-            and owner is None
-            and await _join_from_group(context, svc, session_id, learner, answer.user)
-        ):
-            recorded = await db(svc.classroom.record_answer, session_id, position, learner, chosen, at=arrived)
-    except ClassroomError as error:
-        logger.info("class answer refused: %s", error)
+    recorded = result.recorded
+    if isinstance(recorded, ClassroomError):
+        logger.info("class answer refused: %s", recorded)
         return
-    if recorded.everyone_answered:
+    newcomer = recorded is not None and recorded.outcome == Outcome.NOT_MEMBER and result.in_group
+    if newcomer and await _join_from_group(svc, result.session_id, result.learner_id, answer.user):
+        recorded = await db(
+            svc.classroom.record_answer,
+            result.session_id,
+            result.position,
+            result.learner_id,
+            vote.chosen,
+            at=vote.arrived,
+        )
+    if recorded is not None and recorded.everyone_answered:
         ticker.poke(context.application)
 
 
-async def _join_from_group(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, session_id: int, learner: int, user: User
-) -> bool:
+async def _join_from_group(svc: Services, session_id: int, learner: int, user: User) -> bool:
     """A group member answering a class poll joins the class with their first name, made unique ("Ann 2"); a name
     that cannot be used (too short, a link ...) gives way to "Student N"."""
     session = await db(svc.classroom.session, session_id)

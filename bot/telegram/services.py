@@ -17,6 +17,7 @@ from bot.quiz.service import QuizService
 from bot.settings import settings
 from bot.telegram.answers import VoteBatcher
 from bot.telegram.assistant import Assistant
+from bot.telegram.classvotes import ClassVoteBatcher
 
 T = TypeVar("T")
 
@@ -34,10 +35,12 @@ class Services:
     classroom: ClassroomService = field(init=False)
     #: Telegram user id -> learner id: a learner's id never changes, so any worker may keep what it has looked up.
     learner_ids: dict[int, int] = field(init=False, default_factory=dict)
+    class_votes: ClassVoteBatcher = field(init=False)
 
     def __post_init__(self) -> None:
         self.votes = VoteBatcher(self.quiz)
         self.classroom = ClassroomService(self.quiz.db, clock=self.quiz.clock)
+        self.class_votes = ClassVoteBatcher(self.classroom, self.learner_ids)
 
     def now(self) -> datetime:
         return self.quiz.clock()

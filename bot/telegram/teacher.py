@@ -43,7 +43,7 @@ async def new_class(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(chat.id, context, t("telegram.class_newclass_usage", lang))
         return
     if len(name) > MAX_CLASS_NAME:
-        await send(chat.id, context, t("telegram.class_name_too_long", lang, limit=MAX_CLASS_NAME))
+        await refuse(chat.id, context, lang, ClassroomError.one("class_name_length", high=MAX_CLASS_NAME))
         return
     buttons = [[InlineKeyboardButton(t("telegram.language_name", code), callback_data=f"ncl:{code}")] for code in LANGS]
     await _reply(context, message, t("telegram.class_choose_lang", lang, name=name), InlineKeyboardMarkup(buttons))

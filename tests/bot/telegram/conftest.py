@@ -3,7 +3,9 @@ stand-in Bot API server, with the real Rasa stack and a real quiz database. Only
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -30,6 +32,45 @@ def make_bot(standin: StandIn, telegram_db: Database, stack: runtime.Stack) -> I
 
     def make() -> RunningBot:
         bot = RunningBot(standin, telegram_db, stack.rasa_url, stack.token).start()
+        running.append(bot)
+        return bot
+
+    yield make
+    for bot in running:
+        if bot.thread.is_alive():
+            bot.stop()
+
+
+class Clock:
+    """The bot's clock: the real time plus what a test has moved it on by (a question's time running out without
+    waiting for it). The ticker still ticks in real time and reads this clock."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+        self.lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self.lock:
+            return datetime.now(UTC) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        with self.lock:
+            self.offset += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_class_bot(standin: StandIn, telegram_db: Database, clock: Clock) -> Iterator:
+    """The bot without Rasa (the classroom never asks the assistant), on the test's clock; several may be made
+    in turn (a restart)."""
+    running: list[RunningBot] = []
+
+    def make() -> RunningBot:
+        bot = RunningBot(standin, telegram_db, "http://127.0.0.1:9", None, clock=clock).start()
         running.append(bot)
         return bot
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
+from datetime import datetime
 
 from telegram import Update
 
 from bot.db import Database
 from bot.knowledge import load_knowledge
-from bot.quiz.service import QuizService
+from bot.quiz.service import QuizService, utcnow
 from bot.telegram.app import build_application
 from bot.telegram.assistant import Assistant
 from bot.telegram.config import TelegramConfig
@@ -22,9 +24,16 @@ class RunningBot:
     """The Application polling the stand-in, in a thread with its own event loop; ``stop()`` shuts it down
     cleanly (as a restart would)."""
 
-    def __init__(self, standin: StandIn, database: Database, rasa_url: str, rasa_token: str | None) -> None:
+    def __init__(
+        self,
+        standin: StandIn,
+        database: Database,
+        rasa_url: str,
+        rasa_token: str | None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.config = TelegramConfig(token=TOKEN, base_url=standin.base_url)
-        quiz = QuizService(database, round_size=3)
+        quiz = QuizService(database, round_size=3, clock=clock)
         quiz.prepare()
         self.services = Services(
             quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge(), round_size=3

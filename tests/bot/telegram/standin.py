@@ -199,9 +199,10 @@ class StandIn:
             original = self.message(int(reply.get("chat_id") or chat_id), int(reply["message_id"]))
             if original is not None:
                 message["reply_to_message"] = original
-        if "reply_markup" in params:
-            markup = params["reply_markup"]
-            message["reply_markup"] = _value(markup) if isinstance(markup, str) else markup
+        markup = params.get("reply_markup")
+        markup = _value(markup) if isinstance(markup, str) else markup
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # a message carries only inline keyboards
+            message["reply_markup"] = markup
         with self.lock:
             self.messages[(chat_id, message["message_id"])] = message
         return message
