@@ -47,6 +47,7 @@ class Outcome(StrEnum):
     LATE = "late"  # the question had closed: scores nothing, not counted
     NOT_MEMBER = "not_member"  # not (or no longer) in the class
     NO_QUESTION = "no_question"  # no open question at that position (not this session's, or skipped)
+    RETRACTED = "retracted"  # an empty vote (a retracted Telegram poll answer): nothing is recorded
 
 
 class ClassroomError(ValueError):
@@ -138,6 +139,9 @@ class SessionInfo:
     projector_token: str
     version: int
     show_leaderboard: bool
+    teacher_id: int = 0
+    class_name: str = ""
+    group_chat_id: int | None = None  # the class's group (group delivery sends the polls there)
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,9 @@ class Recorded:
     correct: bool = False
     points: int = 0
     everyone_answered: bool = False  # the session may move on early
+    credit: float = 0.0  # multi-select partial credit, 0-1
+    response_ms: int = 0
+    streak: int = 0  # consecutive fully right answers up to this one
 
 
 @dataclass(frozen=True)
