@@ -1,18 +1,42 @@
-"""``antifraud telegram``: the Telegram bot, by long polling or behind a webhook."""
+"""``antifraud telegram``: the Telegram bot and the web app (projector, teacher pages) in one process on one port.
+
+python-telegram-bot's "custom webhook" pattern: the :class:`~telegram.ext.Application` and uvicorn share one event
+loop; with ``--webhook-url`` Telegram posts updates to the web app's ``/telegram`` route, else the application long
+polls while uvicorn serves the pages. Why one process: the projector and the bot read the same database, and a
+classroom needs one address to open, not two servers to keep running.
+"""
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from bot.cli.terminal import DB_HELP, err, quiz_service, start_stack
+
+if TYPE_CHECKING:
+    import uvicorn
+    from telegram.ext import Application
+
+    from bot.classroom.service import ClassroomService
+    from bot.telegram.config import TelegramConfig
 
 
 def telegram(
     webhook_url: str | None = typer.Option(
         None, "--webhook-url", help="Run behind this https webhook URL (with a secret token) instead of long polling."
     ),
-    listen: str = typer.Option("127.0.0.1", help="Webhook: the address to listen on."),
-    port: int = typer.Option(8443, help="Webhook: the port to listen on."),
+    listen: str | None = typer.Option(
+        None, help="The address the web app (and the webhook) listens on (default: $ANTIFRAUD_WEB_LISTEN)."
+    ),
+    port: int | None = typer.Option(
+        None, help="The port the web app (and the webhook) listens on (default: $ANTIFRAUD_WEB_PORT)."
+    ),
     rasa_url: str | None = typer.Option(
         None, help="A running Rasa server (default: $ANTIFRAUD_RASA_URL, else start Rasa and the action server)."
     ),
@@ -21,8 +45,8 @@ def telegram(
     ),
     db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Run the Telegram bot. The token comes from TELEGRAM_BOT_TOKEN; TELEGRAM_API_BASE_URL points it at another
-    Bot API server."""
+    """Run the Telegram bot and the web app. The token comes from TELEGRAM_BOT_TOKEN; TELEGRAM_API_BASE_URL points
+    it at another Bot API server."""
     import logging
 
     from bot.settings import settings
@@ -35,12 +59,15 @@ def telegram(
     if rasa_token is None and defaults.rasa_token is not None:
         rasa_token = defaults.rasa_token.get_secret_value()
     try:
-        config = TelegramConfig.from_settings(webhook_url, listen, port)
+        config = TelegramConfig.from_settings(
+            webhook_url, listen or defaults.web_listen, port if port is not None else defaults.web_port
+        )
     except ConfigError as error:
         err(str(error))
         raise typer.Exit(2) from None
+    from bot.classroom.service import ClassroomService
     from bot.knowledge import load_knowledge
-    from bot.telegram.app import build_application, run
+    from bot.telegram.app import build_application
     from bot.telegram.assistant import Assistant
     from bot.telegram.services import Services
 
@@ -54,8 +81,92 @@ def telegram(
         stack = start_stack(database_url=quiz.db.url.render_as_string(hide_password=False))
         rasa_url, rasa_token = stack.rasa_url, stack.token
     services = Services(quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge())
+    classroom = ClassroomService(quiz.db, clock=quiz.clock)
     try:
-        run(build_application(config, services), config)
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(build_application(config, services), classroom, config, defaults.public_url))
     finally:
         if stack is not None:
             stack.stop()
+
+
+async def serve(application: Application, classroom: ClassroomService, config: TelegramConfig, public_url: str) -> None:
+    """Start the bot (long polling, or the webhook route), serve the web app until Ctrl-C or SIGTERM, then stop
+    both in order: the web server first (no new updates), then the application (its pending updates finish)."""
+    import uvicorn
+    from telegram import Update
+
+    from bot.telegram.webhook import PATH, webhook_route
+    from bot.web.app import create_app
+
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    routes = [webhook_route(application, config.webhook_secret, PATH)] if config.webhook_url else []
+    web = create_app(
+        classroom,
+        classroom.db,
+        bot_username=application.bot.username,
+        extra_routes=routes,
+        secure_cookies=public_url.startswith("https://"),
+    )
+    how = f"webhook {config.webhook_url}" if config.webhook_url else "long polling"
+    server = _server_class()(
+        uvicorn.Config(web, host=config.listen, port=config.port, log_level="warning", lifespan="off"),
+        f"web app listening on http://{config.listen}:{config.port} (links: {public_url}); Telegram: {how}",
+    )
+    try:
+        await application.start()
+        if config.webhook_url:
+            await application.bot.set_webhook(
+                config.webhook_url, secret_token=config.webhook_secret, allowed_updates=Update.ALL_TYPES
+            )
+        elif application.updater is not None:
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await server.serve()
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+def _server_class() -> type[Any]:
+    import uvicorn
+
+    from bot.web.app import stop_streams
+
+    class Server(uvicorn.Server):
+        """uvicorn's server that says where it listens once it does (the operator opens the links from there),
+        ends the projectors' live streams when it stops, and only stops on a Ctrl-C or SIGTERM: uvicorn re-raises
+        the signal after serving, which would interrupt the application's orderly stop."""
+
+        def __init__(self, config: uvicorn.Config, announce: str) -> None:
+            super().__init__(config)
+            self.announce = announce
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            stop_streams(self.config.app)  # the projectors' streams end instead of holding the server open
+            await super().shutdown(sockets)
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                print(self.announce, flush=True)
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            handled = (signal.SIGINT, signal.SIGTERM)
+            original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+            try:
+                yield
+            finally:
+                for sig, handler in original.items():
+                    signal.signal(sig, handler)
+
+    return Server

@@ -1,0 +1,83 @@
+"""The one ASGI application: the projector (``/p/...``), the teacher's pages (``/login/...``, ``/teacher...``), the
+static files and, when the bot runs behind a webhook, the Telegram webhook route (passed in ``extra_routes`` by
+``antifraud telegram``, so that one process and one port serve both)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.classroom.records import ClassInfo, ProjectorView
+from bot.db import Database
+from bot.web import projector, teacher
+from bot.web.pages import STATIC, chosen_lang, message, message_text, templates
+
+
+class Classroom(Protocol):
+    """What the web app calls of :class:`bot.classroom.service.ClassroomService`."""
+
+    clock: Callable[[], datetime]
+
+    def projector_view(self, projector_token: str) -> ProjectorView: ...
+    def version(self, projector_token: str) -> int: ...
+    def class_by_code(self, code: str) -> ClassInfo: ...
+    def teacher_classes(self, teacher_id: int) -> list[ClassInfo]: ...
+
+
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]
+
+
+async def _health(_: Request) -> Response:
+    return Response("ok", media_type="text/plain")
+
+
+async def _not_found(request: Request, _: Exception) -> Response:
+    lang = chosen_lang(request, "zh")
+    return message(request, message_text("not_found", lang), lang, 404)
+
+
+def create_app(
+    classroom: Classroom,
+    db: Database,
+    *,
+    bot_username: str | None,
+    extra_routes: Sequence[BaseRoute] = (),
+    lifespan: Lifespan | None = None,
+    secure_cookies: bool = False,
+    poll_seconds: float = projector.POLL_SECONDS,
+) -> Starlette:
+    """The web app over ``classroom`` (the engine's service) and ``db`` (the teacher's login). ``bot_username``
+    makes the lobby's QR code the bot's deep link (None: the code itself). ``secure_cookies``: the session cookie
+    only over https (set it when the public URL is https)."""
+    routes: list[BaseRoute] = [
+        *extra_routes,
+        Route("/healthz", _health),
+        *projector.ROUTES,
+        *teacher.ROUTES,
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: _not_found})
+    app.state.classroom = classroom
+    app.state.db = db
+    app.state.bot_username = bot_username.lstrip("@") if bot_username else None
+    app.state.templates = templates()
+    app.state.secure_cookies = secure_cookies
+    app.state.poll_seconds = poll_seconds
+    #: Set by whoever runs the app when the server stops: the live streams end (see :func:`stop_streams`).
+    app.state.closing = threading.Event()
+    return app
+
+
+def stop_streams(app: Starlette) -> None:
+    """End the projectors' live streams (within one poll): call it when the server starts to stop, before it waits
+    for the open responses; the pages reconnect by themselves to the next server."""
+    app.state.closing.set()
