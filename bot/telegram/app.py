@@ -3,7 +3,8 @@ pattern, the rate limiter, the replay guard and the one error handler) and runs 
 webhook. The callbacks live by job: ``onboarding`` (/start, /lang, /help, /hotline), ``quiz`` (polls, /progress),
 ``conversation`` (the assistant), ``guards`` (replays, errors); the classroom's: ``teacher`` (/newclass, /classes,
 /bindgroup, /projector, /rename, /remove, /report, /login), ``wizard`` (/session), ``students`` (joining, names),
-``lesson`` (the session's controls, its polls and their answers) and the ``ticker`` (started in post_init)."""
+``lesson`` (the session's controls, its polls and their answers), ``classreport`` (/report, /login) and the
+``ticker`` (started in post_init)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,19 @@ from telegram.ext import (
 )
 
 from bot.i18n import t
-from bot.telegram import conversation, guards, lesson, onboarding, quiz, replies, students, teacher, ticker, wizard
+from bot.telegram import (
+    classreport,
+    conversation,
+    guards,
+    lesson,
+    onboarding,
+    quiz,
+    replies,
+    students,
+    teacher,
+    ticker,
+    wizard,
+)
 from bot.telegram.config import TelegramConfig
 from bot.telegram.services import Services
 
@@ -75,6 +88,8 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
             CommandHandler("rename", teacher.rename),
             CommandHandler("remove", teacher.remove),
             CommandHandler("session", wizard.session_command),
+            CommandHandler("report", classreport.report_command),
+            CommandHandler("login", classreport.login_command),
             CommandHandler("join", students.join_command),
             CommandHandler("name", students.name_command),
             # A class poll's answer goes to the classroom, any other to the quiz (lesson.poll_answer decides).

@@ -223,6 +223,13 @@ def test_a_private_session_runs_to_the_podium(standin: StandIn, make_class_bot, 
         assert s.scalar(select(func.count()).select_from(SessionAnswer)) == 10
         assert s.scalar(select(func.count()).select_from(Attempt)) == 10  # every answer fed the quiz engine
 
+    say(standin, TEACHER, "/report")
+    photo = standin.wait_calls("sendPhoto", 1, TEACHER["id"])[0]
+    assert photo.params["photo"]["head"].startswith(b"\x89PNG") and "Class 3B" in photo.params["caption"]
+    said(standin, TEACHER["id"], "http://127.0.0.1:8080/teacher")
+    say(standin, ANN, "/report")
+    said(standin, ANN["id"], "no classes")  # a student has no report to ask for
+
 
 def test_a_group_session_late_answers_pause_and_a_newcomer(
     standin: StandIn, make_class_bot, telegram_db, clock: Clock
@@ -300,3 +307,19 @@ def test_bad_wizard_data_gets_one_line(standin: StandIn, make_class_bot, fields:
     assert isinstance(text, str)
     said(standin, TEACHER["id"], text.split("{")[0][:20])
     assert bot.services.classroom.running_session(info.id) is None
+
+
+def test_login_sends_a_one_time_link_in_private_only(standin: StandIn, make_class_bot, telegram_db) -> None:
+    from bot.classroom.access import redeem_login_link
+
+    bot = make_class_bot()
+    say(standin, TEACHER, "/login", chat_id=GROUP, group=True)
+    said(standin, GROUP, "private chat")
+    say(standin, TEACHER, "/login")
+    sent = said(standin, TEACHER["id"], "valid for 15 minutes")
+    found = re.search(r"http://127\.0\.0\.1:8080/login/(\S+)", sent.params["text"])
+    assert found
+    now = bot.services.now()
+    redeem = telegram_db.write_retrying
+    assert redeem(lambda s: redeem_login_link(s, found.group(1), now=now)) == learner(bot, TEACHER)
+    assert redeem(lambda s: redeem_login_link(s, found.group(1), now=now)) is None  # single use
