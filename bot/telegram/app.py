@@ -66,7 +66,7 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
     builder = ApplicationBuilder().token(config.token).rate_limiter(rate_limiter()).concurrent_updates(concurrent)
     if config.base_url:
         builder = builder.base_url(config.base_url).base_file_url(config.file_base_url or config.base_url)
-    builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
+    builder = builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown)
     application = builder.build()
     application.bot_data["services"] = services
 
@@ -129,8 +129,12 @@ async def _post_init(application: Application) -> None:
     ticker.start(application)  # closes the class questions whose time is up; resumes after a restart
 
 
+async def _post_stop(application: Application) -> None:
+    await ticker.stop(application)  # before the bot's HTTP client closes: no reveal is cut off mid-request
+
+
 async def _post_shutdown(application: Application) -> None:
-    await ticker.stop(application)
+    await ticker.stop(application)  # (a host that does not run post_stop)
     services: Services = application.bot_data["services"]
     await services.votes.close()
     await services.class_votes.close()

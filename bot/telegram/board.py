@@ -16,7 +16,7 @@ from bot.classroom.records import Delivery, Phase, Reveal, SessionInfo, Standing
 from bot.i18n import t
 from bot.quiz.model import letter
 from bot.telegram.replies import split
-from bot.telegram.roles import chat_ids
+from bot.telegram.roles import chat_ids, session_info
 from bot.telegram.services import Services, db
 
 logger = logging.getLogger(__name__)
@@ -31,9 +31,9 @@ ACTIONS = {
 }
 
 
-def controls(session: SessionInfo, lang: str) -> InlineKeyboardMarkup | None:
-    """The buttons that make sense in the session's phase: ``run:<action>:<session id>``."""
-    actions = ACTIONS.get(session.phase, ())
+def controls(session: SessionInfo, lang: str, phase: Phase | None = None) -> InlineKeyboardMarkup | None:
+    """The buttons that make sense in the session's phase (or ``phase``): ``run:<action>:<session id>``."""
+    actions = ACTIONS.get(phase or session.phase, ())
     if not actions:
         return None
     titles = {
@@ -103,29 +103,41 @@ def reveal_text(reveal: Reveal, session: SessionInfo) -> str:
 
 async def _audience(svc: Services, session: SessionInfo) -> tuple[int | None, int | None]:
     """(the class group's chat if the session posts there, the teacher's private chat)."""
-    info = await db(svc.classroom.class_by_id, session.class_id)
-    teacher = (await chat_ids(svc, [info.teacher_id])).get(info.teacher_id)
-    group = info.group_chat_id if session.delivery == Delivery.GROUP else None
+    teacher = (await chat_ids(svc, [session.teacher_id])).get(session.teacher_id)
+    group = session.group_chat_id if session.delivery == Delivery.GROUP else None
     return group, teacher
 
 
 async def announce_reveal(bot: Bot, svc: Services, session_id: int, reveal: Reveal) -> None:
-    """A question closed: its polls stop, the reveal goes to the group (group mode) and, with the controls, to
-    the teacher."""
-    await stop_polls(bot, svc, session_id, reveal.position)
-    session = await db(svc.classroom.session, session_id)
-    text = reveal_text(reveal, session)
-    group, teacher = await _audience(svc, session)
+    """A question closed: the reveal goes to the group (group mode), then, with the controls, to the teacher, and
+    its polls stop."""
+    await reveal_to_group(bot, svc, session_id, reveal)
+    await reveal_to_teacher(bot, svc, session_id, reveal)
+
+
+async def reveal_to_group(bot: Bot, svc: Services, session_id: int, reveal: Reveal) -> None:
+    """The leaderboard in the class group (group mode; nothing in private mode)."""
+    session = await session_info(svc, session_id)
+    group, _ = await _audience(svc, session)
     if group is not None:
-        await post(bot, group, text)
+        await post(bot, group, reveal_text(reveal, session))
+
+
+async def reveal_to_teacher(bot: Bot, svc: Services, session_id: int, reveal: Reveal) -> None:
+    """The reveal with the controls to the teacher, then the polls stop. The ticker sends these after every
+    group's leaderboard of its tick: each call counts against Telegram's 30 a second, and the class waits for its
+    leaderboard, the teacher's button can wait a moment."""
+    session = await session_info(svc, session_id)
+    _, teacher = await _audience(svc, session)
     if teacher is not None:
-        await post(bot, teacher, text, controls(session, session.lang))
+        await post(bot, teacher, reveal_text(reveal, session), controls(session, session.lang, Phase.REVEAL))
+    await stop_polls(bot, svc, session_id, reveal.position)
 
 
 async def announce_end(bot: Bot, svc: Services, session_id: int, standings: tuple[Standing, ...]) -> None:
     """The session ended: the podium (when the leaderboard is shown) to the group or to each student, and to the
     teacher."""
-    session = await db(svc.classroom.session, session_id)
+    session = await session_info(svc, session_id)
     lang = session.lang
     if session.show_leaderboard and standings:
         lines = [t("telegram.class_podium", lang), *standing_lines(standings, lang, PODIUM)]

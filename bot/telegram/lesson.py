@@ -20,14 +20,14 @@ from telegram.constants import PollType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.classroom.records import ClassInfo, ClassroomError, Delivery, OpenQuestion, Outcome
+from bot.classroom.records import ClassroomError, Delivery, OpenQuestion, Outcome
 from bot.i18n import t
 from bot.telegram import board, quiz, ticker
 from bot.telegram.board import controls
 from bot.telegram.classvotes import ClassVote
 from bot.telegram.learners import guess_language, language
 from bot.telegram.replies import pressed, send
-from bot.telegram.roles import chat_ids, learner_id, refuse
+from bot.telegram.roles import chat_ids, learner_id, refuse, session_info
 from bot.telegram.services import Services, db, services
 
 logger = logging.getLogger(__name__)
@@ -98,9 +98,8 @@ async def send_question(bot: Bot, svc: Services, opened: OpenQuestion) -> None:
     """The open question as quiz polls: one in the class group, or one in each member's private chat, all at
     once (the rate limiter spreads them); each mapped to the session with ``save_poll``."""
     session = opened.session
-    info: ClassInfo = await db(svc.classroom.class_by_id, session.class_id)
-    if session.delivery == Delivery.GROUP and info.group_chat_id is not None:
-        targets: list[tuple[int, int | None]] = [(info.group_chat_id, None)]
+    if session.delivery == Delivery.GROUP and session.group_chat_id is not None:
+        targets: list[tuple[int, int | None]] = [(session.group_chat_id, None)]
     else:
         members = await db(svc.classroom.members, session.class_id)
         chats = await chat_ids(svc, [m.learner_id for m in members])
@@ -170,7 +169,7 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def _join_from_group(svc: Services, session_id: int, learner: int, user: User) -> bool:
     """A group member answering a class poll joins the class with their first name, made unique ("Ann 2"); a name
     that cannot be used (too short, a link ...) gives way to "Student N"."""
-    session = await db(svc.classroom.session, session_id)
+    session = await session_info(svc, session_id)
     first = " ".join((user.first_name or "").split())[:20]
     for attempt in range(1, NAME_TRIES + 1):
         if len(first) >= 2:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import Update, User
 from telegram.ext import ContextTypes
 
-from bot.classroom.records import ClassInfo, ClassroomError
+from bot.classroom.records import ClassInfo, ClassroomError, SessionInfo
 from bot.i18n import t
 from bot.telegram import store
 from bot.telegram.learners import CHANNEL, guess_language, learner_key
@@ -35,13 +35,24 @@ def _learner_id(svc: Services, user_id: int, lang: str) -> int:
 
 
 async def chat_ids(svc: Services, learner_ids: list[int]) -> dict[int, int]:
-    """learner id -> their private chat with the bot (their Telegram user id)."""
+    """learner id -> their private chat with the bot (their Telegram user id); kept in memory once read."""
+    missing = [i for i in learner_ids if i not in svc.chats]
+    if missing:
 
-    def read() -> dict[int, int]:
-        with svc.quiz.db.read() as s:
-            return store.telegram_ids(s, learner_ids)
+        def read() -> dict[int, int]:
+            with svc.quiz.db.read() as s:
+                return store.telegram_ids(s, missing)
 
-    return await db(read)
+        svc.chats.update(await db(read))
+    return {i: svc.chats[i] for i in learner_ids if i in svc.chats}
+
+
+async def session_info(svc: Services, session_id: int) -> SessionInfo:
+    """The session as it started: only what never changes in it may be read from this (not its phase)."""
+    known = svc.sessions.get(session_id)
+    if known is None:
+        known = svc.sessions[session_id] = await db(svc.classroom.session, session_id)
+    return known
 
 
 async def refuse(chat_id: int, context: ContextTypes.DEFAULT_TYPE, lang: str, error: ClassroomError) -> None:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from telegram.ext import ContextTypes
 
+from bot.classroom.records import SessionInfo
 from bot.classroom.service import ClassroomService
 from bot.knowledge import KnowledgeBase
 from bot.quiz.service import QuizService
@@ -36,6 +37,10 @@ class Services:
     #: Telegram user id -> learner id: a learner's id never changes, so any worker may keep what it has looked up.
     learner_ids: dict[int, int] = field(init=False, default_factory=dict)
     class_votes: ClassVoteBatcher = field(init=False)
+    #: What never changes in a class session (its class, teacher, group, language, size, mode), by session id, and
+    #: learner id -> Telegram chat: read once per worker, so that posting a reveal costs no database read.
+    sessions: dict[int, SessionInfo] = field(init=False, default_factory=dict)
+    chats: dict[int, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.votes = VoteBatcher(self.quiz)

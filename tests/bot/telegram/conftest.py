@@ -3,15 +3,13 @@ stand-in Bot API server, with the real Rasa stack and a real quiz database. Only
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot import runtime
 from bot.db import Database
-from tests.bot.telegram.running import RunningBot
+from tests.bot.telegram.running import Clock, RunningBot
 from tests.bot.telegram.standin import StandIn
 
 
@@ -39,23 +37,6 @@ def make_bot(standin: StandIn, telegram_db: Database, stack: runtime.Stack) -> I
     for bot in running:
         if bot.thread.is_alive():
             bot.stop()
-
-
-class Clock:
-    """The bot's clock: the real time plus what a test has moved it on by (a question's time running out without
-    waiting for it). The ticker still ticks in real time and reads this clock."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-        self.lock = threading.Lock()
-
-    def __call__(self) -> datetime:
-        with self.lock:
-            return datetime.now(UTC) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        with self.lock:
-            self.offset += timedelta(seconds=seconds)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 
@@ -18,6 +18,23 @@ from bot.telegram.assistant import Assistant
 from bot.telegram.config import TelegramConfig
 from bot.telegram.services import Services
 from tests.bot.telegram.standin import TOKEN, StandIn
+
+
+class Clock:
+    """The bot's clock: the real time plus what a test has moved it on by (a question's time running out without
+    waiting for it). The ticker still ticks in real time and reads this clock."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+        self.lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self.lock:
+            return datetime.now(UTC) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        with self.lock:
+            self.offset += timedelta(seconds=seconds)
 
 
 class RunningBot:
@@ -64,6 +81,8 @@ class RunningBot:
         assert self.application.updater is not None
         await self.application.updater.stop()
         await self.application.stop()
+        if self.application.post_stop:  # as run_polling() does
+            await self.application.post_stop(self.application)
         await self.application.shutdown()
         if self.application.post_shutdown:  # as run_polling() does
             await self.application.post_shutdown(self.application)

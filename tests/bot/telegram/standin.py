@@ -294,6 +294,8 @@ class StandIn:
 
 
 class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # a burst of concurrent requests (a class's polls, 40 classes' reveals) is not refused
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that hung up (the bot stopping mid long-poll) is not an error here
 

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from bot.classroom.records import ClassInfo, Delivery, Mode, Outcome, Phase, SessionOptions
 from bot.db.models import Attempt, SessionAnswer
 from bot.telegram.learners import CHANNEL
-from tests.bot.telegram.conftest import Clock
-from tests.bot.telegram.running import RunningBot
+from tests.bot.telegram.running import Clock, RunningBot
 from tests.bot.telegram.standin import Call, StandIn, callback_update, message_update, poll_answer_update, user
 
 TEACHER = user(900, "en", "Ms Wu")
