@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.classroom.common import bump, member_count
+from bot.classroom.common import member_count
 from bot.classroom.records import ClassroomError, Outcome, Phase, Recorded, Reveal, Standing
 from bot.classroom.scoring import score
 from bot.db.models import ClassMember, ClassSession, SessionAnswer, SessionQuestion
@@ -30,10 +30,41 @@ TOP = 5
 
 
 class _Statements:
-    """The answer path's statements, built once per database (the quiz engine's cache)."""
+    """The answer path's statements, built once per database (the quiz engine's cache): reading the question, the
+    student's membership, their previous streak and the class size is one statement; then the insert, the quiz
+    engine's two, the version bump and the count of answers."""
 
     def __init__(self, dialect: str) -> None:
         sq, cs, sa, cm = table(SessionQuestion), table(ClassSession), table(SessionAnswer), table(ClassMember)
+        everyone = cm.alias("everyone")
+        members = (
+            select(func.count())
+            .select_from(everyone)
+            .where(everyone.c.class_id == cs.c.class_id, everyone.c.removed_at.is_(None))
+            .scalar_subquery()
+        )
+        earlier_q, earlier_a = sq.alias("earlier_q"), sa.alias("earlier_a")
+        previous_position = (
+            select(func.max(earlier_q.c.position))
+            .where(
+                earlier_q.c.session_id == bindparam("b_session"),
+                earlier_q.c.position < bindparam("b_position"),
+                earlier_q.c.skipped.is_(False),
+            )
+            .scalar_subquery()
+        )
+        previous_streak = (
+            select(earlier_a.c.streak)
+            .where(
+                earlier_a.c.session_id == bindparam("b_session"),
+                earlier_a.c.learner_id == bindparam("b_learner"),
+                earlier_a.c.position == previous_position,
+            )
+            .scalar_subquery()
+        )
+        member = and_(
+            cm.c.class_id == cs.c.class_id, cm.c.learner_id == bindparam("b_learner"), cm.c.removed_at.is_(None)
+        )
         self.question = (
             select(
                 sq.c.question_id,
@@ -46,27 +77,13 @@ class _Statements:
                 cs.c.seconds,
                 cs.c.state,
                 cs.c.paused_from,
+                cm.c.learner_id.label("member"),
+                previous_streak.label("previous_streak"),
+                members.label("members"),
             )
-            .join(cs, cs.c.id == sq.c.session_id)
+            .select_from(sq.join(cs, cs.c.id == sq.c.session_id).outerjoin(cm, member))
             .where(sq.c.session_id == bindparam("b_session"), sq.c.position == bindparam("b_position"))
             .with_for_update(read=True, of=sq)
-        )
-        self.member = select(cm.c.learner_id).where(
-            cm.c.class_id == bindparam("b_class"), cm.c.learner_id == bindparam("b_learner"), cm.c.removed_at.is_(None)
-        )
-        previous = (
-            select(func.max(sq.c.position))
-            .where(
-                sq.c.session_id == bindparam("b_session"),
-                sq.c.position < bindparam("b_position"),
-                sq.c.skipped.is_(False),
-            )
-            .scalar_subquery()
-        )
-        self.previous_streak = select(sa.c.streak).where(
-            sa.c.session_id == bindparam("b_session"),
-            sa.c.learner_id == bindparam("b_learner"),
-            sa.c.position == previous,
         )
         self.insert = (
             dialect_insert(dialect)(sa)
@@ -78,13 +95,15 @@ class _Statements:
             sa.c.learner_id == bindparam("b_learner"),
             sa.c.position == bindparam("b_position"),
         )
+        self.bump = (
+            update(cs)
+            .where(cs.c.id == bindparam("b_session"))
+            .values(version=cs.c.version + 1, updated_at=bindparam("b_now"))
+        )
         self.answered = (
             select(func.count())
             .select_from(sa)
             .where(sa.c.session_id == bindparam("b_session"), sa.c.position == bindparam("b_position"))
-        )
-        self.members = (
-            select(func.count()).select_from(cm).where(cm.c.class_id == bindparam("b_class"), cm.c.removed_at.is_(None))
         )
 
 
@@ -101,7 +120,7 @@ def record_answer(
     row = connection.execute(sql.question, key).one_or_none()
     if row is None or row.skipped or row.opened_at is None:
         return Recorded(Outcome.NO_QUESTION)
-    if connection.execute(sql.member, {"b_class": row.class_id, "b_learner": learner_id}).first() is None:
+    if row.member is None:
         return Recorded(Outcome.NOT_MEMBER)
     picked = tuple(sorted({int(i) for i in chosen}))
     if not picked:  # a retracted vote: the first answer (if any) stands
@@ -113,8 +132,7 @@ def record_answer(
     if any(not 0 <= i < len(question.zh.options) for i in picked):
         raise ClassroomError.one("bad_answer")
     response_ms = max(0, int((now - row.opened_at).total_seconds() * 1000))
-    previous = connection.execute(sql.previous_streak, key).scalar() or 0
-    result = score(row.mode, picked, question.answer, response_ms, row.seconds, previous)
+    result = score(row.mode, picked, question.answer, response_ms, row.seconds, row.previous_streak or 0)
     inserted = connection.execute(
         sql.insert,
         {
@@ -147,9 +165,8 @@ def record_answer(
     # The version bump locks the session row until commit: the answers of one session are counted one after the
     # other, so the count below (a fresh snapshot under READ COMMITTED) sees every earlier answer, and the last
     # answer of the class learns that everyone has answered.
-    bump(s, session_id, now)
-    answered = connection.execute(sql.answered, key).scalar_one()
-    everyone = answered >= connection.execute(sql.members, {"b_class": row.class_id}).scalar_one()
+    connection.execute(sql.bump, {"b_session": session_id, "b_now": now})
+    everyone = connection.execute(sql.answered, key).scalar_one() >= row.members
     return Recorded(Outcome.COUNTED, result.correct, result.points, everyone, result.credit, response_ms, result.streak)
 
 
@@ -182,23 +199,28 @@ def reveal(
     s: Session, session_id: int, position: int, question: QuestionRecord, *, class_id: int, show_top: bool
 ) -> Reveal:
     """The distribution of a question's answers, its right options, the misconception and the top of the board."""
-    counts = [0] * len(question.zh.options)
     chosen_lists = s.scalars(
         select(SessionAnswer.chosen).where(SessionAnswer.session_id == session_id, SessionAnswer.position == position)
     ).all()
-    for chosen in chosen_lists:
-        for option in chosen:
-            if 0 <= option < len(counts):
-                counts[option] += 1
-    wrong = [(count, -i) for i, count in enumerate(counts) if i not in question.answer and count > 0]
-    misconception = -max(wrong)[1] if wrong else None
+    counts, misconception = distribution(chosen_lists, question)
     return Reveal(
         position=position,
         question=question,
-        counts=tuple(counts),
+        counts=counts,
         right=question.answer,
         answered=len(chosen_lists),
         members=member_count(s, class_id),
         misconception=misconception,
         top=leaderboard(s, session_id, class_id)[:TOP] if show_top else (),
     )
+
+
+def distribution(chosen_lists: Iterable[Iterable[int]], question: QuestionRecord) -> tuple[tuple[int, ...], int | None]:
+    """Answers per option, and the most chosen wrong option (the lowest on a tie; None if nobody chose one)."""
+    counts = [0] * len(question.zh.options)
+    for chosen in chosen_lists:
+        for option in chosen:
+            if 0 <= option < len(counts):
+                counts[option] += 1
+    wrong = [(count, -i) for i, count in enumerate(counts) if i not in question.answer and count > 0]
+    return tuple(counts), (-max(wrong)[1] if wrong else None)

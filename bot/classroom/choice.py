@@ -4,8 +4,9 @@
   questions are for everyone), narrowed to the chosen scam types and bank if any.
 - Order: a shuffle seeded by the session's seed, questions the class was never asked in an earlier session first.
 - ``weakest``: the class's weakest scam types first: the lowest share of right answers in the class's past sessions
-  (a type the class never answered counts with the members' mean mastery in the quiz engine instead), ties broken
-  by that mastery, then by the seed; up to a third of the questions from each type in that order, then the rest.
+  (a type the class never answered counts with the members' mean mastery in the quiz engine instead); on a tie, a
+  type the class did answer first (evidence beats no evidence), then the lower mastery, then the seed;
+  up to a third of the questions from each type in that order, then the rest.
 - Too few: if the pool holds fewer questions than asked but at least :data:`MIN_QUESTIONS` (5), the session asks
   them all (its size is what there is); fewer than 5: ``no_questions``.
 """
@@ -74,10 +75,10 @@ def weakest_types(s: Session, class_id: int, available: dict[str, int], now: dat
     results = type_results(s, class_id)
     mastery = class_mastery(s, class_id, available, now)
 
-    def key(scam: str) -> tuple[float, float, float]:
+    def key(scam: str) -> tuple[float, bool, float, float]:
         right, n = results.get(scam, (0, 0))
         share = right / n if n else mastery[scam]
-        return (share, mastery[scam], rng.random())
+        return (share, not n, mastery[scam], rng.random())
 
     return sorted(sorted(available), key=key)
 

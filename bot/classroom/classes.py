@@ -97,6 +97,12 @@ def teacher_classes(s: Session, teacher_id: int) -> list[ClassInfo]:
     return [class_info(s, row) for row in rows]
 
 
+def all_classes(s: Session) -> list[ClassInfo]:
+    """Every class not archived, oldest first (the operator's ``antifraud class list``)."""
+    rows = s.scalars(select(Classroom).where(Classroom.archived_at.is_(None)).order_by(Classroom.id))
+    return [class_info(s, row) for row in rows]
+
+
 def class_by_id(s: Session, class_id: int) -> ClassInfo:
     return class_info(s, class_row(s, class_id))
 

@@ -91,11 +91,3 @@ def bump_running(s: Session, class_id: int, now: datetime) -> None:
         .where(sessions.c.running_class_id == class_id)
         .values(version=sessions.c.version + 1, updated_at=now)
     )
-
-
-def bump(s: Session, session_id: int, now: datetime) -> None:
-    """A change the projector shows in the session (an answer counted): its version, without loading the row."""
-    sessions = table(ClassSession)
-    s.connection().execute(
-        update(sessions).where(sessions.c.id == session_id).values(version=sessions.c.version + 1, updated_at=now)
-    )

@@ -213,3 +213,90 @@ class ProjectorView:
     reveal: Reveal | None = None
     top: tuple[Standing, ...] = ()
     podium: tuple[Standing, ...] = field(default_factory=tuple)
+
+
+# --- the teacher's report (bot.classroom.reports): one session in detail, the class across its sessions
+
+
+@dataclass(frozen=True)
+class AnswerCell:
+    """One student's counted answer to one question."""
+
+    position: int
+    chosen: tuple[int, ...]
+    correct: bool
+    credit: float
+    points: int
+    response_ms: int
+
+
+@dataclass(frozen=True)
+class StudentReport:
+    learner_id: int
+    display_name: str
+    rank: int
+    points: int
+    right: int
+    answered: int
+    total_ms: int
+    answers: tuple[AnswerCell | None, ...]  # per question of the session, in order; None: no answer
+    mastery: dict[str, float]  # scam type -> 0-1 (quiz engine), for the scam types the session asked
+
+    @property
+    def mean_ms(self) -> int | None:
+        return round(self.total_ms / self.answered) if self.answered else None
+
+
+@dataclass(frozen=True)
+class QuestionReport:
+    position: int
+    question: Question
+    skipped: bool
+    answered: int
+    right: int
+    counts: tuple[int, ...]  # answers per option
+    misconception: int | None  # the most chosen wrong option: what the class misunderstands
+    red_flags: tuple[str, ...]  # the red flags the question is about (the misconception's)
+    mean_ms: int | None
+
+    @property
+    def share_right(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class FlagReport:
+    """A red flag over every session of the class: the answers to its questions and how many were right."""
+
+    red_flag: str
+    answered: int
+    right: int
+
+    @property
+    def share_right(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    """One session of the class: when it started and the share of right answers."""
+
+    session_id: int
+    started_at: datetime
+    answered: int
+    right: int
+
+    @property
+    def share_right(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class ClassReport:
+    classroom: ClassInfo
+    session: SessionInfo | None  # the session in detail (default: the latest started); None if none ran
+    started_at: datetime | None
+    students: tuple[StudentReport, ...]  # by rank
+    questions: tuple[QuestionReport, ...]  # in order
+    red_flags: tuple[FlagReport, ...]  # over every session, the weakest first
+    progress: tuple[ProgressPoint, ...]  # every started session, oldest first

@@ -18,9 +18,10 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from bot.classroom import answers, classes, projector, sessions
+from bot.classroom import answers, classes, projector, reports, sessions
 from bot.classroom.records import (
     ClassInfo,
+    ClassReport,
     ClassroomError,
     Joined,
     Member,
@@ -77,6 +78,9 @@ class ClassroomService:
 
     def teacher_classes(self, teacher_id: int) -> list[ClassInfo]:
         return self._read(lambda s: classes.teacher_classes(s, teacher_id))
+
+    def all_classes(self) -> list[ClassInfo]:
+        return self._read(classes.all_classes)
 
     def class_by_id(self, class_id: int) -> ClassInfo:
         return self._read(lambda s: classes.class_by_id(s, class_id))
@@ -205,3 +209,11 @@ class ClassroomService:
 
     def polls_for(self, session_id: int, position: int) -> list[tuple[int, int]]:
         return self._read(lambda s: projector.polls_for(s, session_id, position))
+
+    # --- reports
+
+    def class_report(self, class_id: int, teacher_id: int | None, *, session_id: int | None = None) -> ClassReport:
+        """The teacher's report (``bot.classroom.reports``); ``teacher_id`` None: the operator (the CLI)."""
+        return self._read(
+            lambda s: reports.class_report(s, class_id, teacher_id, now=self.clock(), session_id=session_id)
+        )

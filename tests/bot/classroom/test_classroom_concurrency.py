@@ -109,3 +109,12 @@ def test_two_teachers_racing_to_start(room: Room) -> None:
     results, errors = at_once([lambda: room.start() for _ in range(6)])
     assert sum(r is not None for r in results) == 1
     assert len(errors) == 5 and all("session_running" in str(e) for e in errors)
+
+
+def test_students_racing_for_one_name(room: Room) -> None:
+    svc = room.svc
+    racers = [svc.learner_id("telegram", f"racer-{i}") for i in range(6)]
+    results, errors = at_once([partial(svc.join, room.info.id, learner, "Same Name") for learner in racers])
+    assert sum(r is not None and r.member is not None for r in results) == 1
+    assert len(errors) == 5 and all("name_taken" in str(e) for e in errors)
+    assert [m.display_name for m in svc.members(room.info.id)].count("Same Name") == 1
