@@ -74,8 +74,14 @@ async def _join(
     if joined.name_needed:
         await ask_name(context, chat.id, lang, info, user)
     elif joined.member is not None:
-        key = "telegram.class_already" if joined.already else "telegram.class_joined"
-        await send(chat.id, context, t(key, lang, name=info.name, display=joined.member.display_name))
+        display = joined.member.display_name
+        text = t(
+            "telegram.class_already" if joined.already else "telegram.class_joined",
+            lang,
+            name=info.name,
+            display=display,
+        )
+        await send(chat.id, context, text)
 
 
 async def ask_name(context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str, info: ClassInfo, user: User) -> None:

@@ -101,8 +101,15 @@ async def list_classes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     lines = [t("telegram.class_list_title", lang)]
     for c in classes:
-        key = "telegram.class_list_line_group" if c.group_chat_id is not None else "telegram.class_list_line"
-        lines.append(t(key, lang, name=c.name, code=c.join_code, members=c.members))
+        grouped = c.group_chat_id is not None
+        line = t(
+            "telegram.class_list_line_group" if grouped else "telegram.class_list_line",
+            lang,
+            name=c.name,
+            code=c.join_code,
+            members=c.members,
+        )
+        lines.append(line)
     await send(chat.id, context, "\n".join(lines))
 
 

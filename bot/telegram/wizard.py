@@ -95,7 +95,7 @@ async def session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     text = t(
         "telegram.class_session_ready",
         lang,
-        count=session.size,
+        questions=session.size,
         seconds=session.seconds,
         members=info.members,
         link=projector_link(session),
