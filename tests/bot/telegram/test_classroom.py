@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.classroom.records import ClassInfo, Delivery, Mode, Outcome, Phase, SessionOptions
-from bot.db.models import Attempt, SessionAnswer
+from bot.db.models import Attempt, SessionAnswer, TelegramPoll
 from bot.telegram.learners import CHANNEL
 from tests.bot.telegram.running import Clock, RunningBot
 from tests.bot.telegram.standin import Call, StandIn, callback_update, message_update, poll_answer_update, user
@@ -322,3 +322,22 @@ def test_login_sends_a_one_time_link_in_private_only(standin: StandIn, make_clas
     redeem = telegram_db.write_retrying
     assert redeem(lambda s: redeem_login_link(s, found.group(1), now=now)) == learner(bot, TEACHER)
     assert redeem(lambda s: redeem_login_link(s, found.group(1), now=now)) is None  # single use
+
+
+def test_the_one_learner_quiz_polls_still_reach_the_quiz(standin: StandIn, make_class_bot, telegram_db) -> None:
+    """Every poll answer is first offered to the classroom; the quiz's own polls go on to the quiz."""
+    make_class_bot()
+    say(standin, ANN, "/quiz")
+    first = standin.wait_calls("sendPoll", 1, ANN["id"])[0]
+    deadline = time.monotonic() + 20
+    while True:  # the quiz maps its poll right after sending it
+        with telegram_db.read() as s:
+            if s.scalar(select(func.count()).select_from(TelegramPoll)):
+                break
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    answer(standin, ANN, poll_id(first), [0])
+    standin.wait_calls("sendPoll", 2, ANN["id"])
+    with telegram_db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Attempt)) == 1
+        assert s.scalar(select(func.count()).select_from(SessionAnswer)) == 0
