@@ -49,6 +49,7 @@ async def control_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     action, session_id = context.match["action"], int(context.match["session"])
     teacher = await learner_id(context, user)
+    svc.chats[teacher] = user.id  # where the reveals with the buttons go
     classroom = svc.classroom
     try:
         if action in ("start", "next"):
@@ -98,6 +99,7 @@ async def send_question(bot: Bot, svc: Services, opened: OpenQuestion) -> None:
     """The open question as quiz polls: one in the class group, or one in each member's private chat, all at
     once (the rate limiter spreads them); each mapped to the session with ``save_poll``."""
     session = opened.session
+    svc.sessions.setdefault(session.id, session)  # its reveal, later, needs no read
     if session.delivery == Delivery.GROUP and session.group_chat_id is not None:
         targets: list[tuple[int, int | None]] = [(session.group_chat_id, None)]
     else:
