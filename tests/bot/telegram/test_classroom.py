@@ -341,3 +341,29 @@ def test_the_one_learner_quiz_polls_still_reach_the_quiz(standin: StandIn, make_
     with telegram_db.read() as s:
         assert s.scalar(select(func.count()).select_from(Attempt)) == 1
         assert s.scalar(select(func.count()).select_from(SessionAnswer)) == 0
+
+
+def test_skip_closes_the_polls_and_the_next_question_goes_out(standin: StandIn, make_class_bot, telegram_db) -> None:
+    bot = make_class_bot()
+    info = make_class(bot, [ANN, BO])
+    session = bot.services.classroom.start_session(info.id, learner(bot, TEACHER), SessionOptions(count=5))
+    press(standin, TEACHER, f"run:start:{session.id}")
+    first = class_polls(standin, bot, 2)
+    press(standin, TEACHER, f"run:skip:{session.id}")
+    second = class_polls(standin, bot, 4)[2:]
+    stopped = {(int(c.params["chat_id"]), int(c.params["message_id"])) for c in standin.wait_calls("stopPoll", 2)}
+    assert stopped == {(int(p.params["chat_id"]), int(p.result["message_id"])) for p in first}
+    said(standin, TEACHER["id"], "Question 2 of 5 is out")
+    answer(standin, ANN, poll_id(first[0]), [0])  # the skipped question: scores nothing
+    answer(standin, ANN, poll_id(next(p for p in second if int(p.params["chat_id"]) == ANN["id"])), [0])
+    standin.wait_for(lambda _: answers_counted(telegram_db) == 1)
+    with telegram_db.read() as s:
+        assert s.scalar(select(SessionAnswer.position)) == 1
+
+
+def test_an_unknown_join_link_gets_one_line(standin: StandIn, make_class_bot) -> None:
+    make_class_bot()
+    say(standin, ANN, "/start c_no-such-class")
+    said(standin, ANN["id"], "unknown or expired")
+    say(standin, ANN, "/join")
+    said(standin, ANN["id"], "followed by the code")
