@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import LoginLink, WebSession
@@ -90,3 +90,8 @@ def web_session_learner(s: Session, token: str, *, now: datetime) -> int | None:
         select(WebSession.learner_id).where(WebSession.token_hash == token_hash(token), WebSession.expires_at > now)
     ).scalar_one_or_none()
     return found
+
+
+def close_web_session(s: Session, token: str) -> None:
+    """Log out: the session is deleted, so a copy of the cookie no longer works either."""
+    s.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))

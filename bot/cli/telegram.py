@@ -20,7 +20,7 @@ import typer
 from bot.cli.terminal import DB_HELP, err, quiz_service, start_stack
 
 if TYPE_CHECKING:
-    import uvicorn
+    from starlette.applications import Starlette
     from telegram.ext import Application
 
     from bot.classroom.service import ClassroomService
@@ -93,7 +93,6 @@ def telegram(
 async def serve(application: Application, classroom: ClassroomService, config: TelegramConfig, public_url: str) -> None:
     """Start the bot (long polling, or the webhook route), serve the web app until Ctrl-C or SIGTERM, then stop
     both in order: the web server first (no new updates), then the application (its pending updates finish)."""
-    import uvicorn
     from telegram import Update
 
     from bot.telegram.webhook import PATH, webhook_route
@@ -112,8 +111,12 @@ async def serve(application: Application, classroom: ClassroomService, config: T
     )
     how = f"webhook {config.webhook_url}" if config.webhook_url else "long polling"
     server = _server_class()(
-        uvicorn.Config(web, host=config.listen, port=config.port, log_level="warning", lifespan="off"),
+        web,
         f"web app listening on http://{config.listen}:{config.port} (links: {public_url}); Telegram: {how}",
+        host=config.listen,
+        port=config.port,
+        log_level="warning",
+        lifespan="off",
     )
     try:
         await application.start()
@@ -146,12 +149,12 @@ def _server_class() -> type[Any]:
         ends the projectors' live streams when it stops, and only stops on a Ctrl-C or SIGTERM: uvicorn re-raises
         the signal after serving, which would interrupt the application's orderly stop."""
 
-        def __init__(self, config: uvicorn.Config, announce: str) -> None:
-            super().__init__(config)
-            self.announce = announce
+        def __init__(self, web: Starlette, announce: str, **options: Any) -> None:
+            super().__init__(uvicorn.Config(web, **options))
+            self.web, self.announce = web, announce
 
         async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-            stop_streams(self.config.app)  # the projectors' streams end instead of holding the server open
+            stop_streams(self.web)  # the projectors' streams end instead of holding the server open
             await super().shutdown(sockets)
 
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:

@@ -7,8 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,22 +15,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.classroom.records import ClassInfo, ProjectorView
+from bot.classroom.service import ClassroomService
 from bot.db import Database
-from bot.web import projector, teacher
+from bot.web import projector, report, teacher
 from bot.web.pages import STATIC, chosen_lang, message, message_text, templates
-
-
-class Classroom(Protocol):
-    """What the web app calls of :class:`bot.classroom.service.ClassroomService`."""
-
-    clock: Callable[[], datetime]
-
-    def projector_view(self, projector_token: str) -> ProjectorView: ...
-    def version(self, projector_token: str) -> int: ...
-    def class_by_code(self, code: str) -> ClassInfo: ...
-    def teacher_classes(self, teacher_id: int) -> list[ClassInfo]: ...
-
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]
 
@@ -46,7 +33,7 @@ async def _not_found(request: Request, _: Exception) -> Response:
 
 
 def create_app(
-    classroom: Classroom,
+    classroom: ClassroomService,
     db: Database,
     *,
     bot_username: str | None,
@@ -63,6 +50,7 @@ def create_app(
         Route("/healthz", _health),
         *projector.ROUTES,
         *teacher.ROUTES,
+        *report.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: _not_found})

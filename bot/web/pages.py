@@ -74,6 +74,8 @@ def texts(lang: str) -> dict[str, str]:
         "no_classes": t("web.no_classes", lang),
         "students": t("web.students", lang),
         "logout": t("web.logout", lang),
+        "download": t("web.download", lang),
+        "no_session": t("web.no_session", lang),
     }
 
 

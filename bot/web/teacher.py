@@ -82,7 +82,15 @@ async def classes(request: Request) -> Response:
     return _remember_lang(request, render(request, "teacher_classes.html", lang, classes=found), lang)
 
 
+def _logout(request: Request, token: str) -> None:
+    with request.app.state.db.write() as s:
+        access.close_web_session(s, token)
+
+
 async def logout(request: Request) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await run_in_threadpool(_logout, request, token)
     lang = chosen_lang(request, "zh")
     response = message(request, message_text("logged_out", lang), lang, 200)
     response.delete_cookie(SESSION_COOKIE, path="/")

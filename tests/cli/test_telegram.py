@@ -128,3 +128,58 @@ def test_webhook_with_secret_token(tmp_path: Path, stack: Stack) -> None:
             assert "/quiz" in reply.params["text"]
         finally:
             _stop(process)
+
+
+@pytest.mark.parametrize("webhook", [False, True], ids=["polling", "webhook"])
+def test_one_process_one_port(tmp_path: Path, webhook: bool) -> None:
+    """The bot and the web app in one process on one port (no Rasa needed: no message reaches the assistant): it
+    says where it listens, serves the pages, takes the webhook there when it has one, and stops cleanly on Ctrl-C."""
+    (port,) = free_ports(1)
+    secret = "s3cret-for-tests"
+    base = f"http://127.0.0.1:{port}"
+    args = ["--port", str(port), "--rasa-url", "http://127.0.0.1:9"]
+    if webhook:
+        args += ["--webhook-url", f"{base}/telegram"]
+    with StandIn() as standin:
+        env = env_for(
+            tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, TELEGRAM_WEBHOOK_SECRET=secret
+        )
+        process = subprocess.Popen(
+            [ANTIFRAUD, "telegram", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            deadline = time.monotonic() + 120
+            line = ""
+            while "web app listening on" not in line:
+                assert time.monotonic() < deadline and process.poll() is None, "the web app did not start"
+                line = process.stdout.readline()
+            assert f"http://127.0.0.1:{port}" in line
+            assert urllib.request.urlopen(f"{base}/healthz", timeout=10).read() == b"ok"
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(f"{base}/p/no-such-session", timeout=10)
+            assert missing.value.code == 404
+            if webhook:
+                hook = standin.wait_calls("setWebhook", 1, timeout=60)[0]
+                assert hook.params["url"] == f"{base}/telegram" and hook.params["secret_token"] == secret
+                request = urllib.request.Request(
+                    f"{base}/telegram",
+                    data=json.dumps(message_update(7, 43, user(43), "/help")).encode(),
+                    headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+                    method="POST",
+                )
+                assert urllib.request.urlopen(request, timeout=10).status == 200
+            else:
+                standin.push(message_update(standin.next_update_id(), 42, user(42), "/help"))
+            chat = 43 if webhook else 42
+            reply = standin.wait_calls("sendMessage", 1, chat, timeout=60)[0]
+            assert "/quiz" in reply.params["text"]
+        finally:
+            out = _stop(process)
+        assert process.returncode == 0, out
+        assert "Traceback" not in out and TOKEN not in out
