@@ -44,6 +44,7 @@ MESSAGES: dict[str, Callable[[object, dict[str, Any]], str]] = {
     "bad_scam_type": lambda lang, p: t("classroom.bad_scam_type", lang, **p),
     "unknown_session": lambda lang, p: t("classroom.unknown_session", lang, **p),
     "question_open": lambda lang, p: t("classroom.question_open", lang, **p),
+    "moved_on": lambda lang, p: t("classroom.moved_on", lang, **p),
     "session_ended": lambda lang, p: t("classroom.session_ended", lang, **p),
     "paused": lambda lang, p: t("classroom.paused", lang, **p),
     "not_paused": lambda lang, p: t("classroom.not_paused", lang, **p),

@@ -134,8 +134,9 @@ class ClassroomService:
     def session_by_token(self, projector_token: str) -> SessionInfo:
         return self._read(lambda s: sessions.session_by_token(s, projector_token))
 
-    def open_next(self, session_id: int, teacher_id: int | None) -> OpenQuestion | None:
-        return self._write(lambda s: sessions.open_next(s, session_id, teacher_id, now=self.clock()))
+    def open_next(self, session_id: int, teacher_id: int | None, *, after: int | None = None) -> OpenQuestion | None:
+        """``after``: the position the caller saw (-1: the lobby); moved on since: ``moved_on``, nothing changes."""
+        return self._write(lambda s: sessions.open_next(s, session_id, teacher_id, now=self.clock(), after=after))
 
     def current_question(self, session_id: int) -> OpenQuestion | None:
         return self._read(lambda s: sessions.current_question(s, session_id))
@@ -172,8 +173,10 @@ class ClassroomService:
     def due(self) -> list[tuple[int, int]]:
         return self._read(lambda s: sessions.due(s, now=self.clock()))
 
-    def skip(self, session_id: int, teacher_id: int | None) -> OpenQuestion | None:
-        return self._write(lambda s: sessions.skip(s, session_id, teacher_id, now=self.clock()))
+    def skip(self, session_id: int, teacher_id: int | None, *, position: int | None = None) -> OpenQuestion | None:
+        """``position``: the question the teacher's button was for (pressed twice: skipped once, then
+        ``moved_on``)."""
+        return self._write(lambda s: sessions.skip(s, session_id, teacher_id, now=self.clock(), position=position))
 
     def pause(self, session_id: int, teacher_id: int) -> SessionInfo:
         return self._write(lambda s: sessions.pause(s, session_id, teacher_id, now=self.clock()))

@@ -129,13 +129,19 @@ def _check_movable(row: ClassSession) -> None:
         raise ClassroomError.one("paused")
 
 
-def open_next(s: Session, session_id: int, teacher_id: int | None, *, now: datetime) -> OpenQuestion | None:
+def open_next(
+    s: Session, session_id: int, teacher_id: int | None, *, now: datetime, after: int | None = None
+) -> OpenQuestion | None:
     """From the lobby or a reveal: open the next question now (closes at now + seconds); None when there is none
     (the session is then ended). A question still open: ``question_open`` (close or skip it first); the second of
-    two racing callers gets it too, so a question is never opened twice."""
+    two racing callers gets it too, so a question is never opened twice. ``after``: the position the caller saw
+    (-1: the lobby), e.g. the ticker that closed it: if the session has moved on since, ``moved_on`` and nothing
+    changes (a reveal the teacher reached by hand keeps its time)."""
     row = session_row(s, session_id, lock=True)
     check_teacher(class_row(s, row.class_id), teacher_id)
     _check_movable(row)
+    if after is not None and (-1 if row.position is None else row.position) != after:
+        raise ClassroomError.one("moved_on")
     if row.state == Phase.QUESTION:
         raise ClassroomError.one("question_open")
     return _advance(s, row, now)
@@ -219,19 +225,27 @@ def due(s: Session, *, now: datetime) -> list[tuple[int, int]]:
     return [(int(session_id), int(position)) for session_id, position in rows]
 
 
-def skip(s: Session, session_id: int, teacher_id: int | None, *, now: datetime) -> OpenQuestion | None:
+def skip(
+    s: Session, session_id: int, teacher_id: int | None, *, now: datetime, position: int | None = None
+) -> OpenQuestion | None:
     """The current question scores nothing (its answers are dropped from the session; they stay practice in the
-    quiz engine) and the next one opens; from the lobby or a reveal, the same as :func:`open_next`."""
+    quiz engine) and the next one opens; from the lobby or a reveal, the same as :func:`open_next`. ``position``:
+    the question the teacher meant (a button carries it): if the session has moved on, ``moved_on`` and nothing
+    changes, so a button pressed twice skips once."""
     peek = session_row(s, session_id)
     check_teacher(class_row(s, peek.class_id), teacher_id)
+    if position is not None and peek.position != position:
+        raise ClassroomError.one("moved_on")
     in_question = peek.state == Phase.QUESTION or (peek.state == Phase.PAUSED and peek.paused_from == Phase.QUESTION)
     if in_question and peek.position is not None:
-        position = peek.position
-        if _close_row(s, session_id, position, now, skip=True):
+        current = peek.position
+        if _close_row(s, session_id, current, now, skip=True):
             s.execute(
-                delete(SessionAnswer).where(SessionAnswer.session_id == session_id, SessionAnswer.position == position)
+                delete(SessionAnswer).where(SessionAnswer.session_id == session_id, SessionAnswer.position == current)
             )
     row = session_row(s, session_id, lock=True)
+    if position is not None and row.position != position:  # another worker moved it on meanwhile
+        raise ClassroomError.one("moved_on")
     if row.state == Phase.ENDED:
         raise ClassroomError.one("session_ended")
     if row.state == Phase.PAUSED:

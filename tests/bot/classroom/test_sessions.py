@@ -65,7 +65,8 @@ def test_a_whole_session_scores_speed_and_streaks(room: Room, clock: Clock) -> N
     assert svc.close_question(session_id, 0) is None  # closed once
     assert svc.session(session_id).phase == Phase.REVEAL and svc.current_question(session_id) is None
 
-    second = opened(svc, session_id, None)  # the ticker moves on
+    second = svc.open_next(session_id, None, after=0)  # the ticker moves on after the question it closed
+    assert second is not None
     clock.tick(0.5)  # Ann right again at 0.5 s: 988 (987.5 rounds up) + streak bonus 100
     assert svc.record_answer(session_id, 1, ann, second.question.answer).points == 988 + 100
     assert svc.record_answer(session_id, 1, ann, wrong(second)).outcome == Outcome.DUPLICATE  # the first counts
@@ -151,6 +152,20 @@ def test_the_session_ends_after_its_last_question(room: Room) -> None:
     assert svc.session(session_id).phase == Phase.ENDED
 
 
+def test_a_late_ticker_does_not_cut_a_reveal_short(room: Room) -> None:
+    svc = room.svc
+    session_id = room.start()
+    with pytest.raises(ClassroomError, match="moved_on"):
+        svc.open_next(session_id, None, after=0)  # still in the lobby
+    assert opened(svc, session_id, room.teacher).position == 0
+    svc.close_question(session_id, 0)  # the ticker closed question 0 and waits to show its reveal
+    assert svc.open_next(session_id, room.teacher, after=0) is not None  # the teacher moved on by hand
+    svc.close_question(session_id, 1)
+    with pytest.raises(ClassroomError, match="moved_on"):
+        svc.open_next(session_id, None, after=0)  # the ticker's delayed move: question 1's reveal stays
+    assert svc.session(session_id).phase == Phase.REVEAL and svc.session(session_id).position == 1
+
+
 def test_skip_scores_nothing_and_keeps_the_streak(room: Room, clock: Clock) -> None:
     svc, ann = room.svc, room.students[0]
     session_id = room.start()
@@ -161,8 +176,10 @@ def test_skip_scores_nothing_and_keeps_the_streak(room: Room, clock: Clock) -> N
     svc.record_answer(session_id, 1, ann, wrong(q1))  # would reset the streak, but the question is skipped
     with pytest.raises(ClassroomError, match="not_teacher"):
         svc.skip(session_id, room.students[1])
-    q2 = svc.skip(session_id, room.teacher)
+    q2 = svc.skip(session_id, room.teacher, position=1)
     assert q2 is not None and q2.position == 2
+    with pytest.raises(ClassroomError, match="moved_on"):
+        svc.skip(session_id, room.teacher, position=1)  # the button pressed twice: skipped once
     assert svc.record_answer(session_id, 1, ann, q1.question.answer).outcome == Outcome.NO_QUESTION
     got = svc.record_answer(session_id, 2, ann, q2.question.answer)
     assert (got.points, got.streak) == (1000 + 100, 2)  # the skipped question neither broke nor extended it
