@@ -31,9 +31,16 @@ ACTIONS = {
 }
 
 
-def controls(session: SessionInfo, lang: str, phase: Phase | None = None) -> InlineKeyboardMarkup | None:
-    """The buttons that make sense in the session's phase (or ``phase``): ``run:<action>:<session id>``."""
-    actions = ACTIONS.get(phase or session.phase, ())
+def controls(
+    session: SessionInfo, lang: str, phase: Phase | None = None, position: int | None = None
+) -> InlineKeyboardMarkup | None:
+    """The buttons that make sense in the session's phase (or ``phase``, at ``position``):
+    ``run:<action>:<session id>:<position>``, the position the teacher saw (-1: the lobby), so that a button
+    pressed twice, or an old one, does not move the session on twice (the engine answers ``moved_on``)."""
+    phase = phase or session.phase
+    actions = ACTIONS.get(phase, ())
+    seen = (position if position is not None else session.position) if phase != Phase.LOBBY else None
+    at = -1 if seen is None else seen
     if not actions:
         return None
     titles = {
@@ -45,7 +52,7 @@ def controls(session: SessionInfo, lang: str, phase: Phase | None = None) -> Inl
         "end": t("telegram.class_button_end", lang),
     }
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(titles[a], callback_data=f"run:{a}:{session.id}") for a in actions]]
+        [[InlineKeyboardButton(titles[a], callback_data=f"run:{a}:{session.id}:{at}") for a in actions]]
     )
 
 
@@ -130,7 +137,9 @@ async def reveal_to_teacher(bot: Bot, svc: Services, session_id: int, reveal: Re
     session = await session_info(svc, session_id)
     _, teacher = await _audience(svc, session)
     if teacher is not None:
-        await post(bot, teacher, reveal_text(reveal, session), controls(session, session.lang, Phase.REVEAL))
+        await post(
+            bot, teacher, reveal_text(reveal, session), controls(session, session.lang, Phase.REVEAL, reveal.position)
+        )
     await stop_polls(bot, svc, session_id, reveal.position)
 
 

@@ -66,7 +66,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     png = await db(class_chart, report, lang)
     await context.bot.send_photo(chat.id, png, caption=t("telegram.class_report_caption", lang, name=info.name))
-    link = f"{settings().public_url}/teacher"
+    link = f"{settings().public_url}/teacher/classes/{info.id}"
     await send(chat.id, context, t("telegram.class_report_link", lang, link=link))
 
 

@@ -32,7 +32,10 @@ from bot.telegram.services import Services, db, services
 
 logger = logging.getLogger(__name__)
 
-CONTROL_BUTTON = re.compile(r"^run:(?P<action>start|next|skip|pause|resume|end):(?P<session>\d+)\Z")
+#: ``run:<action>:<session id>[:<position the teacher saw, -1 in the lobby>]``
+CONTROL_BUTTON = re.compile(
+    r"^run:(?P<action>start|next|skip|pause|resume|end):(?P<session>\d+)(?::(?P<seen>-?\d+))?\Z"
+)
 #: Telegram's bounds for ``open_period``.
 MIN_OPEN, MAX_OPEN = 5, 600
 #: Attempts at a unique name for a group member who joins by answering ("Ann", "Ann 2", ...).
@@ -48,16 +51,17 @@ async def control_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lang = await language(update, context)
     svc = services(context)
     action, session_id = context.match["action"], int(context.match["session"])
+    seen = int(context.match["seen"]) if context.match["seen"] is not None else None
     teacher = await learner_id(context, user)
     svc.chats[teacher] = user.id  # where the reveals with the buttons go
     classroom = svc.classroom
     try:
         if action in ("start", "next"):
-            opened = await db(classroom.open_next, session_id, teacher)
+            opened = await db(classroom.open_next, session_id, teacher, after=seen)
             await _opened(context.bot, svc, session_id, opened, chat.id, lang)
         elif action == "skip":
             current = await db(classroom.current_question, session_id)
-            opened = await db(classroom.skip, session_id, teacher)
+            opened = await db(classroom.skip, session_id, teacher, position=seen)
             if current is not None:
                 await board.stop_polls(context.bot, svc, session_id, current.position)
             await _opened(context.bot, svc, session_id, opened, chat.id, lang)
@@ -92,7 +96,7 @@ async def _opened(
     await send_question(bot, svc, opened)
     s = opened.session
     text = t("telegram.class_question_open", lang, number=opened.position + 1, size=s.size, seconds=s.seconds)
-    await board.post(bot, teacher_chat, text, controls(s, lang))
+    await board.post(bot, teacher_chat, text, controls(s, lang, position=opened.position))
 
 
 async def send_question(bot: Bot, svc: Services, opened: OpenQuestion) -> None:

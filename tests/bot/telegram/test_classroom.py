@@ -225,7 +225,7 @@ def test_a_private_session_runs_to_the_podium(standin: StandIn, make_class_bot, 
     say(standin, TEACHER, "/report")
     photo = standin.wait_calls("sendPhoto", 1, TEACHER["id"])[0]
     assert photo.params["photo"]["head"].startswith(b"\x89PNG") and "Class 3B" in photo.params["caption"]
-    said(standin, TEACHER["id"], "http://127.0.0.1:8080/teacher")
+    said(standin, TEACHER["id"], f"http://127.0.0.1:8080/teacher/classes/{info.id}")
     say(standin, ANN, "/report")
     said(standin, ANN["id"], "no classes")  # a student has no report to ask for
 
@@ -347,9 +347,14 @@ def test_skip_closes_the_polls_and_the_next_question_goes_out(standin: StandIn, 
     bot = make_class_bot()
     info = make_class(bot, [ANN, BO])
     session = bot.services.classroom.start_session(info.id, learner(bot, TEACHER), SessionOptions(count=5))
-    press(standin, TEACHER, f"run:start:{session.id}")
+    press(standin, TEACHER, f"run:start:{session.id}:-1")
     first = class_polls(standin, bot, 2)
-    press(standin, TEACHER, f"run:skip:{session.id}")
+    opened = said(standin, TEACHER["id"], "Question 1 of 5 is out")
+    skip = button(opened, "run:skip:")
+    assert skip == f"run:skip:{session.id}:0"
+    press(standin, TEACHER, skip)
+    press(standin, TEACHER, skip)  # pressed twice: skipped once
+    said(standin, TEACHER["id"], "already moved on")
     second = class_polls(standin, bot, 4)[2:]
     stopped = {(int(c.params["chat_id"]), int(c.params["message_id"])) for c in standin.wait_calls("stopPoll", 2)}
     assert stopped == {(int(p.params["chat_id"]), int(p.result["message_id"])) for p in first}
@@ -359,6 +364,7 @@ def test_skip_closes_the_polls_and_the_next_question_goes_out(standin: StandIn, 
     standin.wait_for(lambda _: answers_counted(telegram_db) == 1)
     with telegram_db.read() as s:
         assert s.scalar(select(SessionAnswer.position)) == 1
+    assert len(standin.sent("sendPoll")) == 4
 
 
 def test_an_unknown_join_link_gets_one_line(standin: StandIn, make_class_bot) -> None:
