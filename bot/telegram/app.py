@@ -1,7 +1,10 @@
 """The one wiring module: builds the Telegram ``Application`` (the callbacks, each button kind routed by its
 pattern, the rate limiter, the replay guard and the one error handler) and runs it with long polling or behind a
 webhook. The callbacks live by job: ``onboarding`` (/start, /lang, /help, /hotline), ``quiz`` (polls, /progress),
-``conversation`` (the assistant), ``guards`` (replays, errors)."""
+``conversation`` (the assistant), ``guards`` (replays, errors); the classroom's: ``teacher`` (/newclass, /classes,
+/bindgroup, /projector, /rename, /remove, /report, /login), ``wizard`` (/session), ``students`` (joining, names),
+``lesson`` (the session's controls, its polls and their answers), ``classreport`` (/report, /login) and the
+``ticker`` (started in post_init)."""
 
 from __future__ import annotations
 
@@ -19,12 +22,36 @@ from telegram.ext import (
 )
 
 from bot.i18n import t
-from bot.telegram import conversation, guards, onboarding, quiz, replies
+from bot.telegram import (
+    classreport,
+    conversation,
+    guards,
+    lesson,
+    onboarding,
+    quiz,
+    replies,
+    students,
+    teacher,
+    ticker,
+    wizard,
+)
 from bot.telegram.config import TelegramConfig
 from bot.telegram.services import Services
 
 #: The command menu, in this order; each description is "<Chinese> / <English>" (bot/i18n/telegram.yml).
-COMMANDS = ("start", "quiz", "progress", "hotline", "lang", "help", "stopquiz")
+COMMANDS = (
+    "start",
+    "quiz",
+    "progress",
+    "hotline",
+    "lang",
+    "help",
+    "stopquiz",
+    "join",
+    "newclass",
+    "session",
+    "classes",
+)
 
 
 def rate_limiter() -> AIORateLimiter:
@@ -39,7 +66,7 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
     builder = ApplicationBuilder().token(config.token).rate_limiter(rate_limiter()).concurrent_updates(concurrent)
     if config.base_url:
         builder = builder.base_url(config.base_url).base_file_url(config.file_base_url or config.base_url)
-    builder = builder.post_init(_post_init).post_shutdown(_post_shutdown)
+    builder = builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown)
     application = builder.build()
     application.bot_data["services"] = services
 
@@ -53,15 +80,36 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
             CommandHandler("quiz", quiz.quiz_command),
             CommandHandler("progress", quiz.progress),
             CommandHandler("stopquiz", quiz.stop_quiz),
-            PollAnswerHandler(quiz.poll_answer),
+            # The classroom (issue 10).
+            CommandHandler("newclass", teacher.new_class),
+            CommandHandler("classes", teacher.list_classes),
+            CommandHandler("bindgroup", teacher.bind_group),
+            CommandHandler("projector", teacher.projector),
+            CommandHandler("rename", teacher.rename),
+            CommandHandler("remove", teacher.remove),
+            CommandHandler("session", wizard.session_command),
+            CommandHandler("report", classreport.report_command),
+            CommandHandler("login", classreport.login_command),
+            CommandHandler("join", students.join_command),
+            CommandHandler("name", students.name_command),
+            # A class poll's answer goes to the classroom, any other to the quiz (lesson.poll_answer decides).
+            PollAnswerHandler(lesson.poll_answer),
             # Buttons: the first pattern that matches takes it.
             CallbackQueryHandler(onboarding.choose_language, pattern=onboarding.LANGUAGE_BUTTON),
             CallbackQueryHandler(onboarding.choose_audience, pattern=onboarding.AUDIENCE_BUTTON),
             CallbackQueryHandler(quiz.start_button, pattern=quiz.START_BUTTON),
             CallbackQueryHandler(quiz.progress_button, pattern=quiz.PROGRESS_BUTTON),
             CallbackQueryHandler(quiz.stop_button, pattern=quiz.STOP_BUTTON),
+            CallbackQueryHandler(teacher.new_class_button, pattern=teacher.NEWCLASS_BUTTON),
+            CallbackQueryHandler(wizard.session_button, pattern=wizard.SESSION_BUTTON),
+            CallbackQueryHandler(lesson.control_button, pattern=lesson.CONTROL_BUTTON),
+            CallbackQueryHandler(students.name_button, pattern=students.NAME_BUTTON),
             CallbackQueryHandler(conversation.assistant_button, pattern=conversation.ASSISTANT_BUTTON),
             CallbackQueryHandler(replies.other_button),
+            # A reply in private may be a student's name (to the name prompt); students.reply_message decides.
+            MessageHandler(
+                filters.TEXT & ~filters.COMMAND & filters.REPLY & filters.ChatType.PRIVATE, students.reply_message
+            ),
             MessageHandler(filters.TEXT & ~filters.COMMAND, conversation.text_message),
         ]
     )
@@ -78,11 +126,18 @@ def command_menu() -> list[BotCommand]:
 
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(command_menu())
+    ticker.start(application)  # closes the class questions whose time is up; resumes after a restart
+
+
+async def _post_stop(application: Application) -> None:
+    await ticker.stop(application)  # before the bot's HTTP client closes: no reveal is cut off mid-request
 
 
 async def _post_shutdown(application: Application) -> None:
+    await ticker.stop(application)  # (a host that does not run post_stop)
     services: Services = application.bot_data["services"]
     await services.votes.close()
+    await services.class_votes.close()
     await services.assistant.close()
 
 

@@ -11,11 +11,14 @@ from typing import Any, TypeVar
 
 from telegram.ext import ContextTypes
 
+from bot.classroom.records import SessionInfo
+from bot.classroom.service import ClassroomService
 from bot.knowledge import KnowledgeBase
 from bot.quiz.service import QuizService
 from bot.settings import settings
 from bot.telegram.answers import VoteBatcher
 from bot.telegram.assistant import Assistant
+from bot.telegram.classvotes import ClassVoteBatcher
 
 T = TypeVar("T")
 
@@ -29,9 +32,20 @@ class Services:
     kb: KnowledgeBase
     round_size: int = field(default_factory=lambda: settings().round_size)
     votes: VoteBatcher = field(init=False)
+    #: The classroom engine, on the same database and clock as the quiz (a lesson's answers feed the quiz).
+    classroom: ClassroomService = field(init=False)
+    #: Telegram user id -> learner id: a learner's id never changes, so any worker may keep what it has looked up.
+    learner_ids: dict[int, int] = field(init=False, default_factory=dict)
+    class_votes: ClassVoteBatcher = field(init=False)
+    #: What never changes in a class session (its class, teacher, group, language, size, mode), by session id, and
+    #: learner id -> Telegram chat: read once per worker, so that posting a reveal costs no database read.
+    sessions: dict[int, SessionInfo] = field(init=False, default_factory=dict)
+    chats: dict[int, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.votes = VoteBatcher(self.quiz)
+        self.classroom = ClassroomService(self.quiz.db, clock=self.quiz.clock)
+        self.class_votes = ClassVoteBatcher(self.classroom, self.learner_ids)
 
     def now(self) -> datetime:
         return self.quiz.clock()

@@ -70,3 +70,13 @@ def close_poll(session: Session, poll_id: str) -> None:
 def learner_lang(session: Session, channel: Channel, external_id: str) -> str | None:
     """The language stored for a learner; None if there is no such learner yet. Reads only."""
     return session.scalar(select(Learner.lang).where(Learner.channel == channel, Learner.external_id == external_id))
+
+
+def telegram_ids(session: Session, learner_ids: list[int]) -> dict[int, int]:
+    """learner id -> Telegram user id (their private chat's id), for the learners who came by Telegram."""
+    if not learner_ids:
+        return {}
+    rows = session.execute(
+        select(Learner.id, Learner.external_id).where(Learner.channel == Channel.TELEGRAM, Learner.id.in_(learner_ids))
+    )
+    return {learner: int(external) for learner, external in rows if external.lstrip("-").isdigit()}

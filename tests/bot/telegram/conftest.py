@@ -9,7 +9,7 @@ import pytest
 
 from bot import runtime
 from bot.db import Database
-from tests.bot.telegram.running import RunningBot
+from tests.bot.telegram.running import Clock, RunningBot
 from tests.bot.telegram.standin import StandIn
 
 
@@ -30,6 +30,28 @@ def make_bot(standin: StandIn, telegram_db: Database, stack: runtime.Stack) -> I
 
     def make() -> RunningBot:
         bot = RunningBot(standin, telegram_db, stack.rasa_url, stack.token).start()
+        running.append(bot)
+        return bot
+
+    yield make
+    for bot in running:
+        if bot.thread.is_alive():
+            bot.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_class_bot(standin: StandIn, telegram_db: Database, clock: Clock) -> Iterator:
+    """The bot without Rasa (the classroom never asks the assistant), on the test's clock; several may be made
+    in turn (a restart)."""
+    running: list[RunningBot] = []
+
+    def make() -> RunningBot:
+        bot = RunningBot(standin, telegram_db, "http://127.0.0.1:9", None, clock=clock).start()
         running.append(bot)
         return bot
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 
 from bot.db import Database
 from bot.knowledge import load_knowledge
-from bot.quiz.service import QuizService
+from bot.quiz.service import QuizService, utcnow
 from bot.telegram.app import build_application
 from bot.telegram.assistant import Assistant
 from bot.telegram.config import TelegramConfig
@@ -18,13 +20,37 @@ from bot.telegram.services import Services
 from tests.bot.telegram.standin import TOKEN, StandIn
 
 
+class Clock:
+    """The bot's clock: the real time plus what a test has moved it on by (a question's time running out without
+    waiting for it). The ticker still ticks in real time and reads this clock."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+        self.lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self.lock:
+            return datetime.now(UTC) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        with self.lock:
+            self.offset += timedelta(seconds=seconds)
+
+
 class RunningBot:
     """The Application polling the stand-in, in a thread with its own event loop; ``stop()`` shuts it down
     cleanly (as a restart would)."""
 
-    def __init__(self, standin: StandIn, database: Database, rasa_url: str, rasa_token: str | None) -> None:
+    def __init__(
+        self,
+        standin: StandIn,
+        database: Database,
+        rasa_url: str,
+        rasa_token: str | None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.config = TelegramConfig(token=TOKEN, base_url=standin.base_url)
-        quiz = QuizService(database, round_size=3)
+        quiz = QuizService(database, round_size=3, clock=clock)
         quiz.prepare()
         self.services = Services(
             quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge(), round_size=3
@@ -55,6 +81,8 @@ class RunningBot:
         assert self.application.updater is not None
         await self.application.updater.stop()
         await self.application.stop()
+        if self.application.post_stop:  # as run_polling() does
+            await self.application.post_stop(self.application)
         await self.application.shutdown()
         if self.application.post_shutdown:  # as run_polling() does
             await self.application.post_shutdown(self.application)

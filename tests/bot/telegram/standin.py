@@ -3,7 +3,9 @@
 It speaks the Bot API over real HTTP (``/bot<token>/<method>``, form or multipart bodies as python-telegram-bot
 sends them): getMe, getUpdates (long polling over a queue of scripted updates), and every sending method, which it
 records and answers with a plausible object (a Message with a poll for sendPoll, with photo sizes for sendPhoto).
-It can answer a method with 429 "retry after N" once, to test that the bot waits and retries.
+It keeps the messages it has seen (pushed and sent) so that a sent reply carries ``reply_to_message`` as Telegram's
+does, and stopPoll answers with the poll it stops, closed. It can answer a method with 429 "retry after N" once,
+to test that the bot waits and retries.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the stand-in answered (a Message for the sending methods)
 
 
 class StandIn:
@@ -43,6 +46,8 @@ class StandIn:
         self.poll_ids = itertools.count(1)
         self.update_ids = itertools.count(1)
         self.failures: dict[str, list[int]] = {}
+        #: (chat id, message id) -> the message, pushed or sent: replies and callback buttons refer to them.
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -69,6 +74,10 @@ class StandIn:
 
     def push(self, *updates: dict[str, Any]) -> None:
         with self.lock:
+            for update in updates:
+                message = update.get("message")
+                if message is not None:
+                    self.messages[(int(message["chat"]["id"]), int(message["message_id"]))] = message
             self.updates.extend(updates)
             self.lock.notify_all()
 
@@ -128,20 +137,28 @@ class StandIn:
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method != "getUpdates":
             with self.lock:
-                self.calls.append(Call(method, params))
-                self.lock.notify_all()
-            waits = self.failures.get(method)
-            if waits:
-                retry = waits.pop(0)
-                return 429, {
-                    "ok": False,
-                    "error_code": 429,
-                    "description": f"Too Many Requests: retry after {retry}",
-                    "parameters": {"retry_after": retry},
-                }
+                waits = self.failures.get(method)
+                if waits:
+                    self.calls.append(Call(method, params))
+                    self.lock.notify_all()
+                    retry = waits.pop(0)
+                    return 429, {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {retry}",
+                        "parameters": {"retry_after": retry},
+                    }
         handler = getattr(self, f"api_{method}", None)
         result = handler(params) if handler else True
+        if method != "getUpdates":
+            with self.lock:
+                self.calls.append(Call(method, params, result=result))
+                self.lock.notify_all()
         return 200, {"ok": True, "result": result}
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        with self.lock:
+            return self.messages.get((int(chat_id), int(message_id)))
 
     def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -168,13 +185,27 @@ class StandIn:
 
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
-        return {
+        message = {
             "message_id": next(self.message_ids),
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME},
             **extra,
         }
+        reply = params.get("reply_parameters")
+        if isinstance(reply, str):
+            reply = _value(reply)
+        if isinstance(reply, dict) and "message_id" in reply:
+            original = self.message(int(reply.get("chat_id") or chat_id), int(reply["message_id"]))
+            if original is not None:
+                message["reply_to_message"] = original
+        markup = params.get("reply_markup")
+        markup = _value(markup) if isinstance(markup, str) else markup
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # a message carries only inline keyboards
+            message["reply_markup"] = markup
+        with self.lock:
+            self.messages[(chat_id, message["message_id"])] = message
+        return message
 
     def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, text=params.get("text", ""))
@@ -198,6 +229,8 @@ class StandIn:
         }
         if "correct_option_ids" in params:
             poll["correct_option_ids"] = list(params["correct_option_ids"])
+        if "open_period" in params:
+            poll["open_period"] = int(params["open_period"])
         return self._message(params, poll=poll)
 
     def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -208,6 +241,9 @@ class StandIn:
         )
 
     def api_stopPoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = self.message(int(params["chat_id"]), int(params["message_id"]))
+        if sent is not None and "poll" in sent:
+            return {**sent["poll"], "is_closed": True}
         return {
             "id": "poll",
             "question": "",
@@ -258,6 +294,8 @@ class StandIn:
 
 
 class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # a burst of concurrent requests (a class's polls, 40 classes' reveals) is not refused
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that hung up (the bot stopping mid long-poll) is not an error here
 
@@ -305,6 +343,7 @@ def message_update(
     group: bool = False,
     entities: list[dict[str, Any]] | None = None,
     message_id: int = 1,
+    reply_to: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     chat = (
         {"id": chat_id, "type": "supergroup", "title": "Class 3B"}
@@ -323,6 +362,8 @@ def message_update(
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     if entities:
         message["entities"] = entities
+    if reply_to is not None:  # a reply: Telegram sends the message replied to along
+        message["reply_to_message"] = reply_to
     return {"update_id": update_id, "message": message}
 
 
@@ -332,7 +373,11 @@ def mention(text: str) -> list[dict[str, Any]]:
     return [{"type": "mention", "offset": len(text[:index].encode("utf-16-le")) // 2, "length": len(at)}]
 
 
-def callback_update(update_id: int, chat_id: int, user_: dict[str, Any], data: str) -> dict[str, Any]:
+def callback_update(
+    update_id: int, chat_id: int, user_: dict[str, Any], data: str, message: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A pressed button; ``message`` is the bot's message that carries it (as Telegram sends it back, with its
+    ``reply_to_message``), else a placeholder message in the chat."""
     return {
         "update_id": update_id,
         "callback_query": {
@@ -340,10 +385,11 @@ def callback_update(update_id: int, chat_id: int, user_: dict[str, Any], data: s
             "from": user_,
             "chat_instance": "ci",
             "data": data,
-            "message": {
+            "message": message
+            or {
                 "message_id": 1,
                 "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "Anti-fraud", "username": BOT_USERNAME},
                 "text": "…",
             },

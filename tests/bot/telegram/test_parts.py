@@ -13,7 +13,7 @@ from bot.db import Database
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import ScamType
 from bot.quiz.service import QuizService
-from bot.telegram import conversation, onboarding, quiz, replies
+from bot.telegram import conversation, lesson, onboarding, quiz, replies, students, teacher, wizard
 from bot.telegram.app import build_application, command_menu
 from bot.telegram.assistant import Assistant
 from bot.telegram.chart import mastery_chart
@@ -40,6 +40,12 @@ def application(sqlite_db: Database):
         ('/ask_progress{"scam_type":"investment"}', quiz.progress_button),
         ("/stop_quiz", quiz.stop_button),
         ('/inform_scam{"scam_type":"order_brushing"}', conversation.assistant_button),
+        ("ncl:en", teacher.new_class_button),
+        ("ncl:zh:parent", teacher.new_class_button),
+        ("ses:3:all:10", wizard.session_button),
+        ("run:next:12", lesson.control_button),
+        ("run:explode:12", replies.other_button),
+        ("nm:4", students.name_button),
         ("something old", replies.other_button),
     ],
 )
@@ -59,6 +65,10 @@ def test_the_command_menu_in_both_languages() -> None:
         ("lang", "语言 / Language"),
         ("help", "帮助 / Help"),
         ("stopquiz", "停止小测验 / Stop the quiz"),
+        ("join", "学生：加入班级 / Students: join a class"),
+        ("newclass", "老师：创建班级 / Teachers: create a class"),
+        ("session", "老师：开始课堂测验 / Teachers: start a class quiz"),
+        ("classes", "老师：我的班级 / Teachers: your classes"),
     ]
 
 
