@@ -97,3 +97,12 @@ def test_no_long_modules() -> None:
     assert not too_long, f"modules over {MAX_LINES} lines (split them, or allow a cohesive table): {too_long}"
     stale = sorted(p for p in LONG_MODULES_ALLOWED if lines.get(p, 0) <= MAX_LINES)
     assert not stale, f"allowed to be long but no longer are (remove them from LONG_MODULES_ALLOWED): {stale}"
+
+
+def test_test_modules_have_unique_names() -> None:
+    """The test folders are not packages (pytest's rootdir import mode): two test modules with one file name collide
+    at collection, and the whole run stops."""
+    seen: dict[str, list[str]] = {}
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        seen.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
