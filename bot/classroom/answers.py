@@ -21,8 +21,7 @@ from bot.classroom.records import ClassroomError, Outcome, Phase, Recorded, Reve
 from bot.classroom.scoring import score
 from bot.db.models import ClassMember, ClassSession, SessionAnswer, SessionQuestion
 from bot.quiz import engine
-from bot.quiz.engine.cache import engine_cache
-from bot.quiz.engine.common import dialect_insert, table
+from bot.quiz.engine import dialect_insert, engine_cache, table
 from bot.quiz.model import Question as QuestionRecord
 
 #: How many of the leaderboard the reveal and the projector show.

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.classroom.records import MIN_QUESTIONS, ClassroomError, SessionOptions
 from bot.db.models import ClassMember, Classroom, ClassSession, Question, SessionAnswer, SessionQuestion
-from bot.quiz.engine.selection import mastery_by_type, pool_filter
+from bot.quiz.engine import mastery_by_type, pool_filter
 from bot.quiz.model import Audience
 from bot.shared.labels import SCAM_TYPES
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.classroom.records import ClassInfo, ClassroomError, Delivery, Mode, Phase, SessionInfo
 from bot.db.models import ClassMember, Classroom, ClassSession
-from bot.quiz.engine.common import table
+from bot.quiz.engine import table
 
 
 def class_row(s: Session, class_id: int) -> Classroom:

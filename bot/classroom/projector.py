@@ -14,8 +14,7 @@ from bot.classroom.answers import TOP, leaderboard, reveal
 from bot.classroom.common import class_row
 from bot.classroom.records import ClassroomError, Mode, Phase, ProjectorView
 from bot.db.models import ClassMember, ClassSession, SessionAnswer, SessionPoll, SessionQuestion
-from bot.quiz.engine.cache import engine_cache
-from bot.quiz.engine.common import dialect_insert, table
+from bot.quiz.engine import dialect_insert, engine_cache, table
 
 #: The podium: the first 3 at the end; below it, the next places up to the 10th.
 PODIUM = 3

@@ -32,8 +32,7 @@ from bot.classroom.records import (
     StudentReport,
 )
 from bot.db.models import ClassSession, QuestionRedFlag, SessionAnswer, SessionQuestion
-from bot.quiz.engine.cache import engine_cache
-from bot.quiz.engine.selection import mastery_by_type, question_pool
+from bot.quiz.engine import engine_cache, mastery_by_type, question_pool
 
 
 def class_report(

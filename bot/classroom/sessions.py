@@ -32,8 +32,7 @@ from bot.classroom.records import (
     Standing,
 )
 from bot.db.models import ClassMember, ClassSession, SessionAnswer, SessionQuestion
-from bot.quiz.engine.cache import engine_cache
-from bot.quiz.engine.common import table
+from bot.quiz.engine import engine_cache, table
 
 
 def start_session(
