@@ -8,21 +8,11 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
-    Boolean,
     DateTime,
-    Enum,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
     MetaData,
-    String,
-    Text,
     TypeDecorator,
-    UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase
 
 
 class UTCDateTime(TypeDecorator[datetime]):
