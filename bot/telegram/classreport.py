@@ -16,26 +16,21 @@ from bot.classroom.records import ClassReport, ClassroomError
 from bot.i18n import t
 from bot.settings import settings
 from bot.telegram.chart import LATIN_FONT, cjk_font, colour
-from bot.telegram.learners import is_private, language
 from bot.telegram.replies import send
-from bot.telegram.roles import learner_id, refuse, teacher_class, words
+from bot.telegram.roles import learner_id, refuse, teacher_chat, teacher_class, words
 from bot.telegram.services import Services, db, services
 
 
 async def login_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/login: a one-time link to the teacher pages (expires, single use)."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None
-    if user is None:
+    found = await teacher_chat(update, context)
+    if found is None:
         return
-    lang = await language(update, context)
-    if not is_private(chat):
-        await send(chat.id, context, t("telegram.class_teacher_private", lang))
-        return
+    chat_id, user, lang = found
     minutes = settings().login_link_minutes
     token = await db(_issue, services(context), await learner_id(context, user), minutes)
     link = f"{settings().public_url}/login/{token}"
-    await send(chat.id, context, t("telegram.class_login_link", lang, minutes=minutes, link=link))
+    await send(chat_id, context, t("telegram.class_login_link", lang, minutes=minutes, link=link))
 
 
 def _issue(svc: Services, learner: int, minutes: int) -> str:
@@ -44,14 +39,10 @@ def _issue(svc: Services, learner: int, minutes: int) -> str:
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/report [CODE]: the chart of the latest session, then the link to the full report."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None
-    if user is None:
+    found = await teacher_chat(update, context)
+    if found is None:
         return
-    lang = await language(update, context)
-    if not is_private(chat):
-        await send(chat.id, context, t("telegram.class_teacher_private", lang))
-        return
+    chat_id, user, lang = found
     teacher = await learner_id(context, user)
     info, _ = await teacher_class(update, context, lang, teacher, words(context), "/report K7M2QP")
     if info is None:
@@ -59,15 +50,15 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         report: ClassReport = await db(services(context).classroom.class_report, info.id, teacher)
     except ClassroomError as error:
-        await refuse(chat.id, context, lang, error)
+        await refuse(chat_id, context, lang, error)
         return
     if report.session is None or not report.questions:
-        await send(chat.id, context, t("telegram.class_report_empty", lang))
+        await send(chat_id, context, t("telegram.class_report_empty", lang))
         return
     png = await db(class_chart, report, lang)
-    await context.bot.send_photo(chat.id, png, caption=t("telegram.class_report_caption", lang, name=info.name))
+    await context.bot.send_photo(chat_id, png, caption=t("telegram.class_report_caption", lang, name=info.name))
     link = f"{settings().public_url}/teacher/classes/{info.id}"
-    await send(chat.id, context, t("telegram.class_report_link", lang, link=link))
+    await send(chat_id, context, t("telegram.class_report_link", lang, link=link))
 
 
 def class_chart(report: ClassReport, lang: str) -> bytes:

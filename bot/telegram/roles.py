@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 from bot.classroom.records import ClassInfo, ClassroomError, SessionInfo
 from bot.i18n import t
 from bot.telegram import store
-from bot.telegram.learners import CHANNEL, guess_language, learner_key
+from bot.telegram.learners import CHANNEL, guess_language, is_private, language, learner_key
 from bot.telegram.replies import send
 from bot.telegram.services import Services, db, services
 
@@ -59,6 +59,20 @@ async def refuse(chat_id: int, context: ContextTypes.DEFAULT_TYPE, lang: str, er
     """The engine refused: one line (the first problem; options report them all, one a line)."""
     lines = [t(ERROR_PREFIX + key, lang, **params) for key, params in error.problems]
     await send(chat_id, context, "\n".join(lines))
+
+
+async def teacher_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[int, User, str] | None:
+    """A teacher's command: (chat id, user, language) in a private chat. In a group the sender is told, in one line,
+    that teacher commands work in private; without a user nothing is said. None: the command goes no further."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    if user is None:
+        return None
+    lang = await language(update, context)
+    if not is_private(chat):
+        await send(chat.id, context, t("telegram.class_teacher_private", lang))
+        return None
+    return chat.id, user, lang
 
 
 def words(context: ContextTypes.DEFAULT_TYPE) -> list[str]:

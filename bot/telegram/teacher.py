@@ -20,7 +20,7 @@ from bot.quiz.present import audience_name
 from bot.settings import settings
 from bot.telegram.learners import is_private, language
 from bot.telegram.replies import pressed, send
-from bot.telegram.roles import join_link, learner_id, refuse, teacher_class, words
+from bot.telegram.roles import join_link, learner_id, refuse, teacher_chat, teacher_class, words
 from bot.telegram.services import db, services
 
 #: ``ncl:<lang>`` then ``ncl:<lang>:<audience>`` (the class is created with the second).
@@ -137,23 +137,19 @@ async def bind_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def projector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/projector [CODE]: the running session's projector link again (to the teacher only)."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None
-    if user is None:
+    found = await teacher_chat(update, context)
+    if found is None:
         return
-    lang = await language(update, context)
-    if not is_private(chat):
-        await send(chat.id, context, t("telegram.class_teacher_private", lang))
-        return
+    chat_id, user, lang = found
     teacher = await learner_id(context, user)
     info, _ = await teacher_class(update, context, lang, teacher, words(context), "/projector K7M2QP")
     if info is None:
         return
     running = await db(services(context).classroom.running_session, info.id)
     if running is None:
-        await send(chat.id, context, t("telegram.class_no_session", lang))
+        await send(chat_id, context, t("telegram.class_no_session", lang))
         return
-    await send(chat.id, context, t("telegram.class_projector", lang, name=info.name, link=projector_link(running)))
+    await send(chat_id, context, t("telegram.class_projector", lang, name=info.name, link=projector_link(running)))
 
 
 def projector_link(session: SessionInfo) -> str:
@@ -172,14 +168,10 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _member_change(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None
-    if user is None:
+    found = await teacher_chat(update, context)
+    if found is None:
         return
-    lang = await language(update, context)
-    if not is_private(chat):
-        await send(chat.id, context, t("telegram.class_teacher_private", lang))
-        return
+    chat_id, user, lang = found
     teacher = await learner_id(context, user)
     example = "/rename K7M2QP Ann Anna" if action == "rename" else "/remove K7M2QP Ann"
     info, rest = await teacher_class(update, context, lang, teacher, words(context), example)
@@ -189,17 +181,17 @@ async def _member_change(update: Update, context: ContextTypes.DEFAULT_TYPE, act
     try:
         if action == "rename":
             if len(rest) != 2:
-                await send(chat.id, context, t("telegram.class_rename_usage", lang))
+                await send(chat_id, context, t("telegram.class_rename_usage", lang))
                 return
             member = await db(classroom.rename, info.id, teacher, rest[0], rest[1])
             text = t("telegram.class_renamed", lang, old=rest[0], new=member.display_name)
         else:
             if len(rest) != 1:
-                await send(chat.id, context, t("telegram.class_remove_usage", lang))
+                await send(chat_id, context, t("telegram.class_remove_usage", lang))
                 return
             member = await db(classroom.remove, info.id, teacher, rest[0])
             text = t("telegram.class_removed", lang, name=member.display_name)
     except ClassroomError as error:
-        await refuse(chat.id, context, lang, error)
+        await refuse(chat_id, context, lang, error)
         return
-    await send(chat.id, context, text)
+    await send(chat_id, context, text)

@@ -20,9 +20,9 @@ from bot.quiz.bank import load_banks
 from bot.quiz.model import SCAM_TYPES, Audience
 from bot.quiz.present import audience_name, scam_name
 from bot.telegram import lesson
-from bot.telegram.learners import is_private, language
+from bot.telegram.learners import language
 from bot.telegram.replies import pressed, send
-from bot.telegram.roles import learner_id, refuse
+from bot.telegram.roles import learner_id, refuse, teacher_chat
 from bot.telegram.services import db, services
 from bot.telegram.teacher import projector_link
 
@@ -42,24 +42,20 @@ def bank_ids() -> tuple[tuple[str, str, str], ...]:
 
 async def session_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/session: the first step (the class, when the teacher has several)."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None
-    if user is None:
+    found = await teacher_chat(update, context)
+    if found is None:
         return
-    lang = await language(update, context)
-    if not is_private(chat):
-        await send(chat.id, context, t("telegram.class_teacher_private", lang))
-        return
+    chat_id, user, lang = found
     classes = await db(services(context).classroom.teacher_classes, await learner_id(context, user))
     if not classes:
-        await send(chat.id, context, t("telegram.class_none", lang))
+        await send(chat_id, context, t("telegram.class_none", lang))
         return
     if len(classes) == 1:
         text, markup = step([str(classes[0].id)], classes[0], lang)
     else:
         text = t("telegram.class_wizard_class", lang)
         markup = _rows([(c.name, f"ses:{c.id}") for c in classes])
-    await send(chat.id, context, text, markup)
+    await send(chat_id, context, text, markup)
 
 
 async def session_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
