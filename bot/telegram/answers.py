@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,9 @@ from bot.telegram.store import PollInfo
 logger = logging.getLogger(__name__)
 
 CHANNEL = Channel.TELEGRAM
+
+V = TypeVar("V")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -81,30 +85,32 @@ def record_votes(quiz: QuizService, votes: list[PollVote]) -> list[Recorded | No
     return quiz.db.write_retrying(work)
 
 
-class VoteBatcher:
-    """Queues votes from concurrent handlers; one worker writes whatever has queued up, in one transaction."""
+class Batcher(Generic[V, R]):
+    """Queues items from concurrent handlers in arrival order (a handler hands its item over before it awaits
+    anything); one worker passes whatever has queued up to ``record`` (blocking: run in a thread, one transaction)
+    and gives each handler its own result. A class answering at once costs a few transactions, not one each."""
 
-    def __init__(self, quiz: QuizService, max_batch: int = 500) -> None:
-        self.quiz = quiz
+    def __init__(self, record: Callable[[list[V]], list[R]], max_batch: int = 500) -> None:
+        self.record_batch = record
         self.max_batch = max_batch
-        self.queue: asyncio.Queue[tuple[PollVote, asyncio.Future[Any]]] | None = None
+        self.queue: asyncio.Queue[tuple[V, asyncio.Future[Any]]] | None = None
         self.worker: asyncio.Task[None] | None = None
 
-    async def submit(self, vote: PollVote) -> Recorded | None:
+    async def submit(self, item: V) -> R:
         if self.queue is None or self.worker is None or self.worker.done():
             self.queue = asyncio.Queue()
             self.worker = asyncio.create_task(self._run(self.queue))
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.queue.put_nowait((vote, future))
+        self.queue.put_nowait((item, future))
         return await future
 
-    async def _run(self, queue: asyncio.Queue[tuple[PollVote, asyncio.Future[Any]]]) -> None:
+    async def _run(self, queue: asyncio.Queue[tuple[V, asyncio.Future[Any]]]) -> None:
         while True:
             batch = [await queue.get()]
             while len(batch) < self.max_batch and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
-                results = await asyncio.to_thread(record_votes, self.quiz, [vote for vote, _ in batch])
+                results = await asyncio.to_thread(self.record_batch, [item for item, _ in batch])
             except Exception as error:  # the database failed: every waiting handler gets the error
                 for _, future in batch:
                     if not future.done():
@@ -120,3 +126,11 @@ class VoteBatcher:
             with contextlib.suppress(asyncio.CancelledError, Exception):  # stopping: its outcome is of no use
                 await self.worker
             self.worker = None
+
+
+class VoteBatcher(Batcher[PollVote, Recorded | None]):
+    """The one-learner quiz's poll answers (:func:`record_votes`), in batches."""
+
+    def __init__(self, quiz: QuizService, max_batch: int = 500) -> None:
+        super().__init__(lambda votes: record_votes(quiz, votes), max_batch)
+        self.quiz = quiz

@@ -9,15 +9,13 @@ once costs a few transactions, not 1,000."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot.classroom.records import ClassroomError, Recorded
 from bot.classroom.service import ClassroomService
 from bot.db.models import Channel
+from bot.telegram.answers import Batcher
 
 
 @dataclass(frozen=True)
@@ -40,38 +38,14 @@ class ClassAnswer:
     recorded: Recorded | ClassroomError | None
 
 
-class ClassVoteBatcher:
+class ClassVoteBatcher(Batcher[ClassVote, ClassAnswer | None]):
+    """Class poll votes in batches; ``submit`` gives the vote's fate, None when the poll is not a class poll (the
+    one-learner quiz's, or unknown)."""
+
     def __init__(self, classroom: ClassroomService, learner_ids: dict[int, int], max_batch: int = 500) -> None:
+        super().__init__(self.record, max_batch)
         self.classroom = classroom
         self.learner_ids = learner_ids  # shared with the callbacks: Telegram user id -> learner id
-        self.max_batch = max_batch
-        self.queue: asyncio.Queue[tuple[ClassVote, asyncio.Future[Any]]] | None = None
-        self.worker: asyncio.Task[None] | None = None
-
-    async def submit(self, vote: ClassVote) -> ClassAnswer | None:
-        """The vote's fate; None when the poll is not a class poll (the one-learner quiz's, or unknown)."""
-        if self.queue is None or self.worker is None or self.worker.done():
-            self.queue = asyncio.Queue()
-            self.worker = asyncio.create_task(self._run(self.queue))
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.queue.put_nowait((vote, future))
-        return await future
-
-    async def _run(self, queue: asyncio.Queue[tuple[ClassVote, asyncio.Future[Any]]]) -> None:
-        while True:
-            batch = [await queue.get()]
-            while len(batch) < self.max_batch and not queue.empty():
-                batch.append(queue.get_nowait())
-            try:
-                results = await asyncio.to_thread(self.record, [vote for vote, _ in batch])
-            except Exception as error:  # the database failed: every waiting handler gets the error
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            for (_, future), result in zip(batch, results):
-                if not future.done():
-                    future.set_result(result)
 
     def record(self, votes: list[ClassVote]) -> list[ClassAnswer | None]:
         """Blocking: look the polls up, then record the class answers in one transaction, in order."""
@@ -102,10 +76,3 @@ class ClassVoteBatcher:
             known = self.classroom.learner_id(Channel.TELEGRAM, str(vote.user_id), lang=vote.lang)
             self.learner_ids[vote.user_id] = known
         return known
-
-    async def close(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):  # stopping: its outcome is of no use
-                await self.worker
-            self.worker = None
