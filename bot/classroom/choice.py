@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
+from bot.classroom.common import class_answers
 from bot.classroom.records import MIN_QUESTIONS, ClassroomError, SessionOptions
 from bot.db.models import ClassMember, Classroom, ClassSession, Question, SessionAnswer, SessionQuestion
 from bot.quiz.engine import mastery_by_type, pool_filter
@@ -43,16 +44,8 @@ def past_questions(s: Session, class_id: int) -> set[str]:
 def type_results(s: Session, class_id: int) -> dict[str, tuple[int, int]]:
     """Right answers and answers per scam type in the class's past sessions."""
     rows = s.execute(
-        select(Question.scam_type, func.sum(cast(SessionAnswer.correct, Integer)), func.count())
-        .select_from(SessionAnswer)
-        .join(
-            SessionQuestion,
-            (SessionQuestion.session_id == SessionAnswer.session_id)
-            & (SessionQuestion.position == SessionAnswer.position),
-        )
+        class_answers(class_id, Question.scam_type, func.sum(cast(SessionAnswer.correct, Integer)), func.count())
         .join(Question, Question.id == SessionQuestion.question_id)
-        .join(ClassSession, ClassSession.id == SessionAnswer.session_id)
-        .where(ClassSession.class_id == class_id)
         .group_by(Question.scam_type)
     ).all()
     return {scam: (int(right or 0), int(n)) for scam, right, n in rows}

@@ -4,12 +4,13 @@ teacher check, the records built from rows, and bumping the projector's version.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.classroom.records import ClassInfo, ClassroomError, Delivery, Mode, Phase, SessionInfo
-from bot.db.models import ClassMember, Classroom, ClassSession
+from bot.db.models import ClassMember, Classroom, ClassSession, SessionAnswer, SessionQuestion
 from bot.quiz.engine import table
 
 
@@ -34,6 +35,22 @@ def member_count(s: Session, class_id: int) -> int:
             .where(ClassMember.class_id == class_id, ClassMember.removed_at.is_(None))
         )
         or 0
+    )
+
+
+def class_answers(class_id: int, *columns: Any) -> Select[Any]:
+    """``columns`` over the class's counted answers in all its sessions, each joined to its session question: the
+    base of a tally per scam type, per red flag, ... (join what it groups by, then group)."""
+    return (
+        select(*columns)
+        .select_from(SessionAnswer)
+        .join(
+            SessionQuestion,
+            (SessionQuestion.session_id == SessionAnswer.session_id)
+            & (SessionQuestion.position == SessionAnswer.position),
+        )
+        .join(ClassSession, ClassSession.id == SessionAnswer.session_id)
+        .where(ClassSession.class_id == class_id)
     )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.classroom.answers import distribution, leaderboard
-from bot.classroom.common import check_teacher, class_info, class_row, session_info
+from bot.classroom.common import check_teacher, class_answers, class_info, class_row, session_info
 from bot.classroom.records import (
     AnswerCell,
     ClassReport,
@@ -134,16 +134,8 @@ def _students(
 
 def _red_flags(s: Session, class_id: int) -> tuple[FlagReport, ...]:
     rows = s.execute(
-        select(QuestionRedFlag.red_flag, func.count(), func.sum(cast(SessionAnswer.correct, Integer)))
-        .select_from(SessionAnswer)
-        .join(
-            SessionQuestion,
-            (SessionQuestion.session_id == SessionAnswer.session_id)
-            & (SessionQuestion.position == SessionAnswer.position),
-        )
+        class_answers(class_id, QuestionRedFlag.red_flag, func.count(), func.sum(cast(SessionAnswer.correct, Integer)))
         .join(QuestionRedFlag, QuestionRedFlag.question_id == SessionQuestion.question_id)
-        .join(ClassSession, ClassSession.id == SessionAnswer.session_id)
-        .where(ClassSession.class_id == class_id)
         .group_by(QuestionRedFlag.red_flag)
     ).all()
     flags = [FlagReport(flag, int(n), int(right or 0)) for flag, n, right in rows]
