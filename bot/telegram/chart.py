@@ -38,25 +38,23 @@ def colour(percent: int) -> str:
     return "#d9534f" if percent < 40 else "#f0ad4e" if percent < 75 else "#5cb85c"
 
 
-def mastery_chart(mastery: dict[str, float], lang: str) -> bytes:
-    """Mastery per scam type, weakest at the top. Chinese labels when a CJK font is installed, else English."""
+def label_font(lang: str) -> tuple[str, str]:
+    """(the language labels can be drawn in, the font): Chinese when a CJK font is installed, else English."""
     font = cjk_font() if lang == "zh" else None
-    label_lang = "zh" if font else "en"
-    family = font or LATIN_FONT
-    items = list(mastery.items())[::-1]  # weakest first in the dict: draw it at the top
-    labels = [scam_name(scam, label_lang) for scam, _ in items]
-    values = [round(v * 100) for _, v in items]
-    height = max(2.5, 0.42 * len(items) + 1.2)
+    return ("zh", font) if font else ("en", LATIN_FONT)
 
-    figure = Figure(figsize=(7.5, height), dpi=110)
+
+def percent_bars(labels: list[str], values: list[int], family: str, xlabel: str, title: str) -> bytes:
+    """Horizontal bars of percentages (0-100), the first label at the bottom, each bar coloured by its value."""
+    figure = Figure(figsize=(7.5, max(2.5, 0.42 * len(values) + 1.2)), dpi=110)
     FigureCanvasAgg(figure)
     ax = figure.subplots()
     ax.barh(range(len(values)), values, color=[colour(v) for v in values])
     ax.set_yticks(range(len(labels)), labels, fontfamily=family)
     ax.tick_params(axis="x", labelfontfamily=family)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(t("telegram.chart_axis", label_lang), fontfamily=family)
-    ax.set_title(t("telegram.chart_title", label_lang), fontfamily=family)
+    ax.set_xlabel(xlabel, fontfamily=family)
+    ax.set_title(title, fontfamily=family)
     for y, v in enumerate(values):
         ax.text(min(v + 1.5, 92), y, f"{v}%", va="center", fontsize=9, fontfamily=family)
     ax.grid(axis="x", alpha=0.3)
@@ -64,3 +62,14 @@ def mastery_chart(mastery: dict[str, float], lang: str) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def mastery_chart(mastery: dict[str, float], lang: str) -> bytes:
+    """Mastery per scam type, weakest at the top. Chinese labels when a CJK font is installed, else English."""
+    label_lang, family = label_font(lang)
+    items = list(mastery.items())[::-1]  # weakest first in the dict: draw it at the top
+    labels = [scam_name(scam, label_lang) for scam, _ in items]
+    values = [round(v * 100) for _, v in items]
+    return percent_bars(
+        labels, values, family, t("telegram.chart_axis", label_lang), t("telegram.chart_title", label_lang)
+    )

@@ -4,10 +4,6 @@ Both only in the private chat: the links are the teacher's own."""
 
 from __future__ import annotations
 
-import io
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -15,7 +11,7 @@ from bot.classroom.access import issue_login_link
 from bot.classroom.records import ClassReport, ClassroomError
 from bot.i18n import t
 from bot.settings import settings
-from bot.telegram.chart import LATIN_FONT, cjk_font, colour
+from bot.telegram.chart import label_font, percent_bars
 from bot.telegram.replies import send
 from bot.telegram.roles import learner_id, refuse, teacher_chat, teacher_class, words
 from bot.telegram.services import Services, db, services
@@ -64,25 +60,14 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 def class_chart(report: ClassReport, lang: str) -> bytes:
     """% right per question of the session, first question at the top (a figure of its own: thread-safe, as
     ``chart.mastery_chart``). Chinese labels when a CJK font is installed, else English."""
-    font = cjk_font() if lang == "zh" else None
-    label_lang = "zh" if font else "en"
-    family = font or LATIN_FONT
+    label_lang, family = label_font(lang)
     asked = [q for q in report.questions if not q.skipped][::-1]
     labels = [t("telegram.class_chart_question", label_lang, number=q.position + 1) for q in asked]
     values = [round(q.share_right * 100) for q in asked]
-    figure = Figure(figsize=(7.5, max(2.5, 0.42 * len(asked) + 1.2)), dpi=110)
-    FigureCanvasAgg(figure)
-    ax = figure.subplots()
-    ax.barh(range(len(values)), values, color=[colour(v) for v in values])
-    ax.set_yticks(range(len(labels)), labels, fontfamily=family)
-    ax.tick_params(axis="x", labelfontfamily=family)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel(t("telegram.class_chart_axis", label_lang), fontfamily=family)
-    ax.set_title(t("telegram.class_report_caption", label_lang, name=report.classroom.name), fontfamily=family)
-    for y, v in enumerate(values):
-        ax.text(min(v + 1.5, 92), y, f"{v}%", va="center", fontsize=9, fontfamily=family)
-    ax.grid(axis="x", alpha=0.3)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return percent_bars(
+        labels,
+        values,
+        family,
+        t("telegram.class_chart_axis", label_lang),
+        t("telegram.class_report_caption", label_lang, name=report.classroom.name),
+    )
