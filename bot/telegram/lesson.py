@@ -16,7 +16,6 @@ import math
 import re
 
 from telegram import Bot, Update, User
-from telegram.constants import PollType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -118,20 +117,9 @@ async def send_question(bot: Bot, svc: Services, opened: OpenQuestion) -> None:
 async def _send_poll(
     bot: Bot, svc: Services, opened: OpenQuestion, chat_id: int, owner: int | None, period: int
 ) -> None:
-    q = opened.question
-    content = q.content(opened.session.lang)
     try:
-        message = await bot.send_poll(
-            chat_id,
-            content.prompt,
-            list(content.options),
-            is_anonymous=False,
-            type=PollType.QUIZ,
-            allows_multiple_answers=q.type.many_answers,
-            correct_option_ids=list(q.answer),  # type: ignore[arg-type]  # 0-11: the bank checks the option count
-            explanation=content.explanation,
-            open_period=period,
-            hide_results_until_closes=True,
+        message = await quiz.post_quiz_poll(
+            bot, chat_id, opened.question, opened.session.lang, open_period=period, hide_results_until_closes=True
         )
     except TelegramError as error:  # a student who blocked the bot: the others still get theirs
         logger.warning("class poll not delivered to %s: %s", chat_id, error)

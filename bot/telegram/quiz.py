@@ -4,13 +4,16 @@ and the assistant's buttons that do the same."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from typing import Any
+
+from telegram import Bot, Message, Update
 from telegram.constants import PollType
 from telegram.ext import ContextTypes
 
 from bot.db.models import TelegramPoll
 from bot.i18n import t
 from bot.quiz.engine import Served
+from bot.quiz.model import Question
 from bot.quiz.present import format_report
 from bot.telegram import store
 from bot.telegram.answers import PollVote
@@ -48,17 +51,7 @@ async def send_poll(
 ) -> None:
     """The question as a native quiz poll (not anonymous, so each answer reaches us), mapped in the database."""
     q = served.question
-    content = q.content(lang)
-    message: Message = await context.bot.send_poll(
-        chat_id,
-        content.prompt,
-        list(content.options),
-        is_anonymous=False,
-        type=PollType.QUIZ,
-        allows_multiple_answers=q.type.many_answers,
-        correct_option_ids=list(q.answer),  # type: ignore[arg-type]  # 0-11: the bank checks the option count
-        explanation=content.explanation,
-    )
+    message = await post_quiz_poll(context.bot, chat_id, q, lang)
     if message.poll is None:
         return
     svc = services(context)
@@ -75,6 +68,23 @@ async def send_poll(
         closed=False,
     )
     await db(svc.quiz.db.write_retrying, lambda s: store.save_poll(s, poll))
+
+
+async def post_quiz_poll(bot: Bot, chat_id: int, q: Question, lang: str, **extra: Any) -> Message:
+    """A question as a native quiz poll, not anonymous (so that each answer reaches us); ``extra``: more of
+    ``send_poll``'s options (a class poll's ``open_period``, ``hide_results_until_closes``)."""
+    content = q.content(lang)
+    return await bot.send_poll(
+        chat_id,
+        content.prompt,
+        list(content.options),
+        is_anonymous=False,
+        type=PollType.QUIZ,
+        allows_multiple_answers=q.type.many_answers,
+        correct_option_ids=list(q.answer),  # type: ignore[arg-type]  # 0-11: the bank checks the option count
+        explanation=content.explanation,
+        **extra,
+    )
 
 
 async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
