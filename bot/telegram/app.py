@@ -1,10 +1,10 @@
 """The one wiring module: builds the Telegram ``Application`` (the callbacks, each button kind routed by its
-pattern, the rate limiter, the replay guard and the one error handler) and runs it with long polling or behind a
-webhook. The callbacks live by job: ``onboarding`` (/start, /lang, /help, /hotline), ``quiz`` (polls, /progress),
-``conversation`` (the assistant), ``guards`` (replays, errors); the classroom's: ``teacher`` (/newclass, /classes,
-/bindgroup, /projector, /rename, /remove, /report, /login), ``wizard`` (/session), ``students`` (joining, names),
-``lesson`` (the session's controls, its polls and their answers), ``classreport`` (/report, /login) and the
-``ticker`` (started in post_init)."""
+pattern, the rate limiter, the replay guard and the one error handler); ``antifraud telegram`` (bot/cli/telegram.py)
+runs it with long polling or behind the web app's webhook route. The callbacks live by job: ``onboarding`` (/start,
+/lang, /help, /hotline), ``quiz`` (polls, /progress), ``conversation`` (the assistant), ``guards`` (replays,
+errors); the classroom's: ``teacher`` (/newclass, /classes, /bindgroup, /projector, /rename, /remove, /report,
+/login), ``wizard`` (/session), ``students`` (joining, names), ``lesson`` (the session's controls, its polls and
+their answers), ``classreport`` (/report, /login) and the ``ticker`` (started in post_init)."""
 
 from __future__ import annotations
 
@@ -139,18 +139,3 @@ async def _post_shutdown(application: Application) -> None:
     await services.votes.close()
     await services.class_votes.close()
     await services.assistant.close()
-
-
-def run(application: Application, config: TelegramConfig) -> None:
-    """Long polling, or a webhook with a secret token when ``config.webhook_url`` is set. Returns on Ctrl-C."""
-    if config.webhook_url:
-        application.run_webhook(
-            listen=config.listen,
-            port=config.port,
-            url_path="telegram",
-            webhook_url=config.webhook_url,
-            secret_token=config.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
