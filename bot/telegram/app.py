@@ -2,8 +2,8 @@
 pattern, the rate limiter, the replay guard and the one error handler); ``antifraud telegram`` (bot/cli/telegram.py)
 runs it with long polling or behind the web app's webhook route. The callbacks live by job: ``onboarding`` (/start,
 /lang, /help, /hotline), ``quiz`` (polls, /progress), ``conversation`` (the assistant), ``guards`` (replays,
-errors); the classroom's: ``teacher`` (/newclass, /classes, /bindgroup, /projector, /rename, /remove, /report,
-/login), ``wizard`` (/session), ``students`` (joining, names), ``lesson`` (the session's controls, its polls and
+errors); the classroom's: ``teacher`` (/newclass, /classes, /bindgroup, /projector, /rename, /remove),
+``wizard`` (/session), ``students`` (joining, names), ``lesson`` (the session's controls, its polls and
 their answers), ``classreport`` (/report, /login) and the ``ticker`` (started in post_init)."""
 
 from __future__ import annotations
