@@ -23,9 +23,13 @@ if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; fi
 fi
 
-quiet_pip() {  # pip, without the noise of unreachable extra indexes
-  "$@" 2>&1 | grep -vE "^WARNING: (Location|Running pip as|You are using pip|There was an error checking)|^\[notice\]" || true
-  return "${PIPESTATUS[0]}"
+quiet_pip() {  # pip, without the noise of unreachable extra indexes; pip's own exit status is returned
+  local out status=0
+  out=$("$@" 2>&1) || status=$?
+  if [ -n "$out" ]; then
+    printf '%s\n' "$out" | grep -vE "^WARNING: (Location|Running pip as|You are using pip|There was an error checking)|^\[notice\]" || true
+  fi
+  return "$status"
 }
 
 stamp() { cat "$@" | sha256sum | cut -c1-32; }
