@@ -26,6 +26,15 @@ MESSAGES: dict[str, Callable[[object, dict[str, Any]], str]] = {
     "campaign.unknown_zone": lambda lang, p: t("campaign.unknown_zone", lang, zone=p["zone"]),
     "campaign.unknown_invite": lambda lang, p: t("campaign.unknown_invite", lang),
     "campaign.invite_expired": lambda lang, p: t("campaign.invite_expired", lang),
+    # --- campaign-db: the engine's rules (bot.campaigns.enrol, family, answers)
+    "campaign.unknown_class": lambda lang, p: t("campaign.unknown_class", lang),
+    "campaign.not_class_teacher": lambda lang, p: t("campaign.not_class_teacher", lang),
+    "campaign.bad_lang": lambda lang, p: t("campaign.bad_lang", lang),
+    "campaign.class_only": lambda lang, p: t("campaign.class_only", lang),
+    "campaign.role_taken": lambda lang, p: t("campaign.role_taken", lang),
+    "campaign.own_invite": lambda lang, p: t("campaign.own_invite", lang),
+    "campaign.not_in_quiz": lambda lang, p: t("campaign.not_in_quiz", lang),
+    "campaign.bad_answer": lambda lang, p: t("campaign.bad_answer", lang),
 }
 
 
