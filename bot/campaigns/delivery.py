@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from bot.campaigns import schedule
 from bot.campaigns.common import Definitions, definition, enrolment_row, title, week_due
+from bot.campaigns.lessons import lesson_view
 from bot.campaigns.records import (
     Bilingual,
     CampaignError,
@@ -339,8 +340,6 @@ def open_lesson(
                 )
                 .values(status=DeliveryStatus.SKIPPED.value)
             )
-    from bot.campaigns.lessons import lesson_view  # TODO(campaign-core): top-level import once lessons.py is merged
-
     return lesson_view(plan, week, Role(mine.role), mine.lang, kb, campaign_id=campaign_id)
 
 
