@@ -41,10 +41,8 @@ async def open_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert chat is not None and user is not None
     lang = await language(update, context)
     learner = await learner_id(context, user)
-    campaigns = services(context).campaigns
     try:
-        campaign_id, week = await db(campaigns.delivery_week, learner, int(context.match["delivery"]))
-        view = await db(campaigns.lesson, learner, campaign_id, week)
+        view = await db(services(context).campaigns.delivery_lesson, learner, int(context.match["delivery"]))
     except CampaignError as error:
         await refuse(chat.id, context, lang, error)
         return
