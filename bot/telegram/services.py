@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
 from telegram.ext import ContextTypes
 
+from bot.campaigns.definition import definition_files, load_definitions
+from bot.campaigns.records import Definition
+from bot.campaigns.service import CampaignService
 from bot.classroom.records import SessionInfo
 from bot.classroom.service import ClassroomService
 from bot.knowledge import KnowledgeBase
@@ -41,11 +44,19 @@ class Services:
     #: learner id -> Telegram chat: read once per worker, so that posting a reveal costs no database read.
     sessions: dict[int, SessionInfo] = field(init=False, default_factory=dict)
     chats: dict[int, int] = field(init=False, default_factory=dict)
+    #: The campaign definitions (issue 11); None: the shipped ones (campaigns/*.yml), read and checked once here.
+    campaign_definitions: Mapping[str, Definition] | None = None
+    #: The campaign engine, on the same database and clock (a campaign's quiz answers feed the quiz too).
+    campaigns: CampaignService = field(init=False)
 
     def __post_init__(self) -> None:
         self.votes = VoteBatcher(self.quiz)
         self.classroom = ClassroomService(self.quiz.db, clock=self.quiz.clock)
         self.class_votes = ClassVoteBatcher(self.classroom, self.learner_ids)
+        definitions = self.campaign_definitions
+        if definitions is None:
+            definitions = load_definitions(kb=self.kb) if definition_files() else {}
+        self.campaigns = CampaignService(self.quiz.db, definitions, self.kb, clock=self.quiz.clock)
 
     def now(self) -> datetime:
         return self.quiz.clock()
