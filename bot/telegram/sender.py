@@ -35,12 +35,14 @@ import asyncio
 import logging
 import math
 import time
+import warnings
 from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.campaigns.records import DeliveryKind, Outgoing
 from bot.i18n import t
@@ -169,9 +171,9 @@ class Pump:
         try:
             try:
                 sent = await self.application.bot.send_message(chat_id=chat_id, text=text, reply_markup=buttons)
-            except RetryAfter as error:  # still throttled after the rate limiter's own retries
-                wait = error.retry_after if isinstance(error.retry_after, timedelta) else timedelta(seconds=1)
-                await self._retry(outgoing, wait, f"retry after {wait.total_seconds():g} s")
+            except RetryAfter as error:  # still throttled after the rate limiter's own retries: not the message's fault
+                wait = _retry_after(error)
+                await self._retry(outgoing, wait, f"retry after {wait.total_seconds():g} s", attempt=False)
             except Forbidden as error:
                 await self._blocked(outgoing, error)
             except BadRequest as error:
@@ -200,10 +202,11 @@ class Pump:
         if turn > now:
             await asyncio.sleep(turn - now)
 
-    async def _retry(self, outgoing: Outgoing, after: timedelta, error: str) -> None:
+    async def _retry(self, outgoing: Outgoing, after: timedelta, error: str, *, attempt: bool = True) -> None:
         self.counts["retry"] += 1
         retry_at = self.services.now() + after
-        await db(self.services.campaigns.mark_retry, outgoing.delivery_id, outgoing.claim, retry_at, error)
+        campaigns = self.services.campaigns
+        await db(campaigns.mark_retry, outgoing.delivery_id, outgoing.claim, retry_at, error, attempt=attempt)
 
     async def _blocked(self, outgoing: Outgoing, error: TelegramError) -> None:
         """The person blocked the bot (or the chat is gone): they are opted out of everything, and this delivery is
@@ -233,6 +236,14 @@ def message(outgoing: Outgoing) -> tuple[str, InlineKeyboardMarkup]:
     data = OPEN_BUTTON_DATA.format(delivery_id=outgoing.lesson_delivery_id)
     button = InlineKeyboardButton(t("telegram.campaign_open_button", lang), callback_data=data)
     return text, InlineKeyboardMarkup([[button]])
+
+
+def _retry_after(error: RetryAfter) -> timedelta:
+    """The wait Telegram asked for (an int of seconds until PTB_TIMEDELTA becomes its default, then a timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
 def _error(error: BaseException) -> str:

@@ -77,9 +77,13 @@ def enrol(bot: RunningBot, count: int, *, zone: str = "beijing", first: int = FI
     return chats
 
 
-def statuses(db: Database) -> dict[str, int]:
+def statuses(db: Database, kind: DeliveryKind | None = DeliveryKind.LESSON) -> dict[str, int]:
+    """How many deliveries (of ``kind``: the week's lesson notices by default; None: all) are in each status."""
+    query = select(CampaignDelivery.status, func.count()).group_by(CampaignDelivery.status)
+    if kind is not None:
+        query = query.where(CampaignDelivery.kind == kind.value)
     with db.read() as s:
-        rows = s.execute(select(CampaignDelivery.status, func.count()).group_by(CampaignDelivery.status)).all()
+        rows = s.execute(query).all()
     return {str(status): int(n) for status, n in rows}
 
 
@@ -94,11 +98,11 @@ def sent_to(standin: StandIn, chats: list[int], timeout: float = 60.0) -> None:
 
 
 def settle(db: Database, timeout: float = 30.0) -> dict[str, int]:
-    """The deliveries' statuses once none is being sent (the marks follow the sends closely)."""
+    """The lesson notices' statuses once no delivery is being sent (the marks follow the sends closely)."""
     deadline = time.monotonic() + timeout
-    while (found := statuses(db)).get(DeliveryStatus.SENDING.value) and time.monotonic() < deadline:
+    while statuses(db, None).get(DeliveryStatus.SENDING.value) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return found
+    return statuses(db)
 
 
 def messages(standin: StandIn, chat: int) -> list[dict[str, Any]]:
@@ -146,6 +150,24 @@ def test_a_429_is_honoured_and_nothing_is_lost_or_sent_twice(
     assert standin.early == 0  # no chat was called again before its retry_after was up
     assert standin.duplicates() == {}
     assert settle(telegram_db) == {DeliveryStatus.SENT.value: 40}
+
+
+def test_a_429_that_outlasts_the_rate_limiters_retries_is_sent_later_without_counting_as_a_failed_attempt(
+    standin: StandIn, make_sender: Callable[[], RunningBot], telegram_db: Database
+) -> None:
+    for _ in range(6):  # the rate limiter tries 1 + 5 times, then the sender gets RetryAfter
+        standin.fail_once("sendMessage", retry_after=1)
+    bot = make_sender()
+    (chat,) = enrol(bot, 1)
+    sent_to(standin, [chat])
+    assert len(standin.sent("sendMessage", chat)) == 7  # six 429s, then the message
+    assert settle(telegram_db) == {DeliveryStatus.SENT.value: 1}
+    assert sender.counts(bot.application)["retry"] == 1
+    with telegram_db.read() as s:
+        query = select(CampaignDelivery.attempts, CampaignDelivery.error)
+        attempts, error = s.execute(query.where(CampaignDelivery.kind == DeliveryKind.LESSON.value)).one()
+    assert (attempts, error) == (0, None)
+    assert standin.duplicates() == {}
 
 
 @pytest.mark.parametrize("refusal", ["blocked", "chat_not_found"], ids=["403-blocked", "400-chat-not-found"])
