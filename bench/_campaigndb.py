@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, text
 
-from bot.campaigns.definition import definition_files, load_definitions
+from bot.campaigns.definition import CAMPAIGNS_DIR, definition_files, load_definitions
 from bot.campaigns.records import Definition
 from bot.db import Database
 from bot.db.models import Campaign, CampaignEnrolment
@@ -25,7 +25,8 @@ TEST_DEFINITION = ROOT / "tests" / "bot" / "campaigns" / "data" / "family_drill.
 
 
 def definitions() -> dict[str, Definition]:
-    return load_definitions() if definition_files() else load_definitions(TEST_DEFINITION)
+    shipped = CAMPAIGNS_DIR.is_dir() and definition_files(CAMPAIGNS_DIR)
+    return load_definitions(CAMPAIGNS_DIR) if shipped else load_definitions(TEST_DEFINITION)
 
 
 @dataclass(frozen=True)
