@@ -14,7 +14,8 @@ times) and over all of them (first to last); lost = recipients the stand-in acce
 messages accepted more than once; the lesson notices' statuses in the database (all "sent"; the reminders that
 each sent lesson schedules are "pending", 3 and 6 days on); the 429s by cause. With the restart:
 how long stopping took (the sends in flight finish and are marked), the gap in the sends (last accepted before the
-stop -> first after), and the whole run's time against the run without a restart.
+stop -> first after), and the whole run's time against the run without a restart. Meanwhile someone asks for the
+hotlines (/hotline) every 3 s: the time to its answer shows what the campaign costs a person who needs help now.
 Usage: .venv/bin/python bench/campaign_send.py [--recipients 10000] [--share 0.01] [--backend sqlite|postgres]
        [--no-restart]
 """
@@ -23,11 +24,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from typing import Any
 
 from _campaigndb import definitions, populate
-from _common import percentile, write_results
+from _common import percentile, summary_ms, write_results
 from _quizdb import scratch
 from sqlalchemy import func, select
 
@@ -83,8 +85,9 @@ def report(name: str, r: dict[str, Any], *, rate: bool = True) -> str:
         f"{name} ({r['database']}, {r['recipients']} recipients, {r['share_429']:.0%} answered 429): "
         f"{r['sent']} sent in {r['elapsed_s']:.1f} s; sustained {r['rate_middle']:.2f} msg/s "
         f"(first to last {r['rate_all']:.2f}); lost {r['lost']}, duplicated {r['duplicated']}; "
-        f"429s {r['throttled']}, early calls {r['early']}; lesson notices {r['lessons']}, reminders "
-        f"{r['reminders']}  {'PASS' if good else 'MISS'} ({target})"
+        f"429s {r['throttled']}, early calls {r['early']}; /hotline answered meanwhile in p50 "
+        f"{r['hotline_reply'].get('p50_ms')} ms, max {r['hotline_reply'].get('max_ms')} ms; "
+        f"lesson notices {r['lessons']}, reminders {r['reminders']}  {'PASS' if good else 'MISS'} ({target})"
     )
 
 
@@ -104,6 +107,8 @@ def run(backend: str, recipients: int, share: float, *, restart: bool) -> dict[s
         first = bot()
         started = time.monotonic()
         first.start()
+        prober = Prober(standin)
+        prober.start()
         if restart:
             _wait(lambda: len(standin.accepted_at) >= recipients // 2, recipients / 20 + 120)
             stopping = time.monotonic()
@@ -124,6 +129,7 @@ def run(backend: str, recipients: int, share: float, *, restart: bool) -> dict[s
         chats = set(population.chats())
         _wait(lambda: chats <= standin.accepted_chats(), recipients / 20 + 120, quiet=True)
         finished = time.monotonic()
+        prober.stop()
         _wait(lambda: _statuses(db).get("sending", 0) == 0, 30)
         last.stop()
         times = sorted(standin.accepted_at)
@@ -143,8 +149,39 @@ def run(backend: str, recipients: int, share: float, *, restart: bool) -> dict[s
             "reminders": _statuses(db, lessons=False),
             "throttled": dict(standin.throttled),
             "early": standin.early,
+            "hotline_reply": summary_ms(prober.latencies),
             **extra,
         }
+
+
+class Prober(threading.Thread):
+    """Someone asks for the hotlines (/hotline) every 3 s while the campaign is sent: how long until the answer
+    reaches Telegram (it shares the rate limiter with the campaign's messages)."""
+
+    def __init__(self, standin: Any) -> None:
+        super().__init__(daemon=True)
+        self.standin = standin
+        self.latencies: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        from tests.bot.telegram.standin import message_update, user
+
+        chat = 900
+        while not self.done.wait(3.0):
+            chat += 1
+            asked = time.monotonic()
+            update = message_update(self.standin.next_update_id(), chat, user(chat, "en"), "/hotline")
+            self.standin.push(update)
+            try:
+                reply = self.standin.wait_calls("sendMessage", 1, chat, timeout=30)[0]
+            except TimeoutError:
+                continue
+            self.latencies.append(reply.at - asked)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join(35)
 
 
 def _statuses(db: Database, lessons: bool | None = None) -> dict[str, int]:

@@ -104,7 +104,7 @@ class Pump:
         self.stopped = False
         self.draining: asyncio.Task[None] | None = None
         self.next_recover = 0.0
-        self.ticks = 0
+        self.ticks, self.tick_seconds, self.planned = 0, 0.0, 0  # for the logs and the benchmarks
         #: chat -> when (monotonic) its last message may go at the earliest: one a second per chat.
         self.chat_slots: dict[int, float] = {}
         self.counts: dict[str, int] = {"sent": 0, "retry": 0, "blocked": 0, "lost_claim": 0}
@@ -119,19 +119,19 @@ class Pump:
         return self.application.running and not self.stopped
 
     async def tick(self) -> None:
-        campaigns = self.services.campaigns
+        campaigns, began = self.services.campaigns, time.monotonic()
         try:
             if time.monotonic() >= self.next_recover:
                 self.next_recover = time.monotonic() + RECOVER_EVERY
                 recovered = await db(campaigns.recover, LEASE)
                 if recovered:
                     logger.warning("campaign sender: %d deliveries of a stopped worker back to pending", recovered)
-            await db(campaigns.plan_due)
+            self.planned += await db(campaigns.plan_due)
         except Exception:  # the database failed this time: the next tick tries again
             logger.exception("campaign sender: planning")
         if self.accepting and (self.draining is None or self.draining.done()):
             self.draining = self.application.create_task(self.drain(), name="campaign_sender_drain")
-        self.ticks += 1
+        self.ticks, self.tick_seconds = self.ticks + 1, time.monotonic() - began
 
     async def drain(self) -> None:
         """Claim and send until nothing is due (or the Application stops), with up to ``window`` in flight."""
@@ -253,4 +253,4 @@ def _error(error: BaseException) -> str:
 def counts(application: Application) -> dict[str, Any]:
     """What this worker's pump has done (for the benchmarks and the logs)."""
     pump: Pump | None = application.bot_data.get(PUMP)
-    return dict(pump.counts, ticks=pump.ticks) if pump is not None else {}
+    return dict(pump.counts, ticks=pump.ticks, planned=pump.planned) if pump is not None else {}
