@@ -36,7 +36,7 @@ import logging
 import math
 import time
 import warnings
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -71,8 +71,11 @@ def start(application: Application, *, interval: float = INTERVAL, window: int =
         raise RuntimeError("the campaign sender needs python-telegram-bot's JobQueue (the job-queue extra)")
     pump = Pump(application, window=window)
     application.bot_data[PUMP] = pump
+    # The first tick as soon as the JobQueue runs: ``first=0`` would be a start date already past when the
+    # scheduler starts (after post_init), and APScheduler would then wait a whole interval.
+    first = {"next_run_time": datetime.now(UTC)}
     application.job_queue.run_repeating(
-        _tick, interval=interval, first=0, name=JOB, job_kwargs={"max_instances": 1, "coalesce": True}
+        _tick, interval=interval, name=JOB, job_kwargs={"max_instances": 1, "coalesce": True, **first}
     )
     return pump
 
