@@ -104,6 +104,7 @@ def run(backend: str, recipients: int, share: float, *, restart: bool) -> dict[s
         def bot() -> Any:
             return RunningBot(standin, db, "http://127.0.0.1:9", None, campaign_definitions=plans)
 
+        chats = set(population.chats())
         first = bot()
         started = time.monotonic()
         first.start()
@@ -116,23 +117,22 @@ def run(backend: str, recipients: int, share: float, *, restart: bool) -> dict[s
             stopped = time.monotonic()
             extra["stop_s"] = round(stopped - stopping, 3)
             extra["claimed_after_stop"] = _statuses(db).get("sending", 0)
-            extra["sent_before_restart"] = len(standin.accepted_at)
-            before = standin.accepted_at[-1]
+            sent_before = _campaign_sends(standin, chats)
+            extra["sent_before_restart"] = len(sent_before)
             second = bot()
             second.start()
             extra["start_s"] = round(time.monotonic() - stopped, 3)
-            _wait(lambda: len(standin.accepted_at) > extra["sent_before_restart"], 120)
-            extra["gap_s"] = round(standin.accepted_at[extra["sent_before_restart"]] - before, 3)
+            _wait(lambda: len(_campaign_sends(standin, chats)) > len(sent_before), 120)
+            extra["gap_s"] = round(_campaign_sends(standin, chats)[len(sent_before)] - sent_before[-1], 3)
             last = second
         else:
             last = first
-        chats = set(population.chats())
         _wait(lambda: chats <= standin.accepted_chats(), recipients / 20 + 120, quiet=True)
         finished = time.monotonic()
         prober.stop()
         _wait(lambda: _statuses(db).get("sending", 0) == 0, 30)
         last.stop()
-        times = sorted(standin.accepted_at)
+        times = _campaign_sends(standin, chats)
         middle = (percentile(times, 90) - percentile(times, 10)) or float("nan")
         return {
             "database": backend,
@@ -182,6 +182,15 @@ class Prober(threading.Thread):
     def stop(self) -> None:
         self.done.set()
         self.join(35)
+
+
+def _campaign_sends(standin: Any, chats: set[int]) -> list[float]:
+    """When the stand-in accepted each campaign message (not the answers to /hotline), in order."""
+    return sorted(
+        c.at
+        for c in standin.sent("sendMessage")
+        if isinstance(c.result, dict) and "message_id" in c.result and int(c.params["chat_id"]) in chats
+    )
 
 
 def _statuses(db: Database, lessons: bool | None = None) -> dict[str, int]:

@@ -11,7 +11,9 @@ gives back claims of a killed worker now and then (``recover``), turns what is d
 keeps up to :data:`WINDOW` of them in flight, sending them through ``application.bot``: the Application's
 AIORateLimiter spaces them to Telegram's 30 messages a second and retries a 429 after the time Telegram asks for
 (app.rate_limiter); the drain adds Telegram's other rule, one message a second per chat. Its window is what keeps
-it from monopolising the limiter: an answer to a person waits behind at most a window of campaign messages.
+it from monopolising the limiter: an answer to a person waits behind at most a window of campaign messages (0.4 s).
+The drain is a task of the Application rather than the job itself: a job busy for minutes would have APScheduler
+log a skipped run every second, and the tick goes on planning while the drain sends.
 
 What Telegram answers decides what happens to the delivery:
 
@@ -21,10 +23,13 @@ What Telegram answers decides what happens to the delivery:
 - ``Forbidden`` (the person blocked the bot) or ``BadRequest: chat not found``: ``mark_blocked``: the person is
   opted out of every campaign and nothing more is sent to them;
 - anything else (the network, a time-out, a bad request): ``mark_retry`` a minute later (the service gives up
-  after 5 attempts).
+  after 5 attempts). A time-out after the request went out may hide a message Telegram did deliver: it is sent
+  again then (Telegram cannot tell; losing it instead would be worse for a weekly lesson).
 
 A graceful stop (Application.stop: its ``running`` turns false) stops claiming; the sends in flight finish and are
 marked before the Application's HTTP client closes (Application.stop awaits the drain: it is one of its tasks).
+Several workers may pump at once (claims keep them apart), but each Application has its own rate limiter: two
+workers send up to 60 a second between them, and Telegram's 429s (honoured) slow them down again.
 Only a killed worker leaves claims behind: ``recover`` returns them to pending after :data:`LEASE` seconds, and a
 message Telegram had accepted just before the kill is then sent a second time -- the Bot API has no idempotency key.
 """
@@ -45,14 +50,15 @@ from telegram.ext import Application, ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.campaigns.records import DeliveryKind, Outgoing
+from bot.db.models import Channel
 from bot.i18n import t
 from bot.telegram.services import Services, db
 
 logger = logging.getLogger(__name__)
 
 INTERVAL = 1.0  # seconds between two ticks of the job
-WINDOW = 40  # deliveries in flight at once (about 1.3 s of Telegram's 30 a second)
-CLAIM_AT_LEAST = 10  # the drain claims when this many places in the window are free: one claim per ~10 sends
+WINDOW = 12  # deliveries in flight at once: 0.4 s of Telegram's 30 a second, what an answer to a person waits behind
+CLAIM_AT_LEAST = 6  # the drain claims when this many places are free (the rest keep the limiter busy meanwhile)
 CHAT_GAP = 1.0  # seconds between two messages to one chat (Telegram's limit)
 RECOVER_EVERY = 60.0  # seconds between two looks for the claims of a killed worker
 LEASE = 300  # seconds after which a claim that was never marked goes back to pending
@@ -167,33 +173,37 @@ class Pump:
 
     async def deliver(self, outgoing: Outgoing) -> None:
         """Send one claimed delivery and mark what came of it; never raises."""
-        campaigns = self.services.campaigns
-        chat_id = int(outgoing.external_id)
+        try:
+            if outgoing.channel != Channel.TELEGRAM.value or not outgoing.external_id.lstrip("-").isdigit():
+                await self._retry(outgoing, timedelta(days=1), f"not a Telegram chat: {outgoing.channel}")
+            else:
+                await self._send(outgoing, int(outgoing.external_id))
+        except Exception:  # the database (marking) or a bug: the claim comes back after the lease
+            logger.exception("campaign sender: delivery %d", outgoing.delivery_id)
+
+    async def _send(self, outgoing: Outgoing, chat_id: int) -> None:
         await self._chat_turn(chat_id)
         text, buttons = message(outgoing)
         try:
-            try:
-                sent = await self.application.bot.send_message(chat_id=chat_id, text=text, reply_markup=buttons)
-            except RetryAfter as error:  # still throttled after the rate limiter's own retries: not the message's fault
-                wait = _retry_after(error)
-                await self._retry(outgoing, wait, f"retry after {wait.total_seconds():g} s", attempt=False)
-            except Forbidden as error:
+            sent = await self.application.bot.send_message(chat_id=chat_id, text=text, reply_markup=buttons)
+        except RetryAfter as error:  # still throttled after the rate limiter's own retries: not the message's fault
+            wait = _retry_after(error)
+            await self._retry(outgoing, wait, f"retry after {wait.total_seconds():g} s", attempt=False)
+        except Forbidden as error:
+            await self._blocked(outgoing, error)
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
                 await self._blocked(outgoing, error)
-            except BadRequest as error:
-                if "chat not found" in error.message.lower():
-                    await self._blocked(outgoing, error)
-                else:
-                    await self._retry(outgoing, NETWORK_RETRY, _error(error))
-            except TelegramError as error:  # the network, a time-out, a server error
-                await self._retry(outgoing, NETWORK_RETRY, _error(error))
             else:
-                if await db(campaigns.mark_sent, outgoing.delivery_id, outgoing.claim, sent.message_id):
-                    self.counts["sent"] += 1
-                else:  # recovered after the lease and sent by another worker meanwhile: nothing to do
-                    self.counts["lost_claim"] += 1
-                    logger.warning("campaign sender: delivery %d was no longer ours when sent", outgoing.delivery_id)
-        except Exception:  # the database (marking) or a bug: the claim comes back after the lease
-            logger.exception("campaign sender: delivery %d", outgoing.delivery_id)
+                await self._retry(outgoing, NETWORK_RETRY, _error(error))
+        except TelegramError as error:  # the network, a time-out, a server error
+            await self._retry(outgoing, NETWORK_RETRY, _error(error))
+        else:
+            if await db(self.services.campaigns.mark_sent, outgoing.delivery_id, outgoing.claim, sent.message_id):
+                self.counts["sent"] += 1
+            else:  # recovered after the lease and sent by another worker meanwhile: nothing to do
+                self.counts["lost_claim"] += 1
+                logger.warning("campaign sender: delivery %d was no longer ours when sent", outgoing.delivery_id)
 
     async def _chat_turn(self, chat_id: int) -> None:
         """Wait for this chat's turn: one message a second per chat (a reminder may follow its lesson closely)."""
