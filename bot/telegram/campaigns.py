@@ -285,16 +285,13 @@ async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     lines = [t("telegram.campaign_list_title", lang)]
     for info in sorted(mine, key=lambda c: c.id, reverse=True):
-        key = "telegram.campaign_list_ended" if info.ended_at is not None else "telegram.campaign_list_line"
-        lines.append(
-            t(
-                key,
-                lang,
-                number=info.id,
-                title=info.title.get(lang),
-                date=f"{info.start:%Y-%m-%d}",
-                weeks=info.weeks,
-                link=campaign_link(context, info),
+        name, start = info.title.get(lang), f"{info.start:%Y-%m-%d}"
+        if info.ended_at is not None:
+            line = t("telegram.campaign_list_ended", lang, number=info.id, title=name, date=start, weeks=info.weeks)
+        else:
+            link = campaign_link(context, info)
+            line = t(
+                "telegram.campaign_list_line", lang, number=info.id, title=name, date=start, weeks=info.weeks, link=link
             )
-        )
+        lines.append(line)
     await send(chat_id, context, "\n".join(lines))

@@ -139,8 +139,10 @@ async def welcome(
     ask_zone: bool,
 ) -> None:
     """Joined: what comes, then the zone buttons (first campaign) or, for a student, the invite button."""
-    key = "telegram.campaign_joined_parent" if enrolment.role == Role.PARENT else "telegram.campaign_joined"
-    text = t(key, lang, title=title(info, lang), weeks=info.weeks)
+    if enrolment.role == Role.PARENT:
+        text = t("telegram.campaign_joined_parent", lang, title=title(info, lang), weeks=info.weeks)
+    else:
+        text = t("telegram.campaign_joined", lang, title=title(info, lang), weeks=info.weeks)
     if ask_zone:
         await send(chat_id, context, text + "\n\n" + t("telegram.campaign_zone_prompt", lang), zone_keyboard(lang))
         return

@@ -18,7 +18,7 @@ from bot.classroom.records import SessionInfo
 from bot.classroom.service import ClassroomService
 from bot.knowledge import KnowledgeBase
 from bot.quiz.service import QuizService
-from bot.settings import settings
+from bot.settings import CAMPAIGNS_DIR, settings
 from bot.telegram.answers import VoteBatcher
 from bot.telegram.assistant import Assistant
 from bot.telegram.classvotes import ClassVoteBatcher
@@ -55,7 +55,8 @@ class Services:
         self.class_votes = ClassVoteBatcher(self.classroom, self.learner_ids)
         definitions = self.campaign_definitions
         if definitions is None:
-            definitions = load_definitions(kb=self.kb) if definition_files() else {}
+            shipped = CAMPAIGNS_DIR.is_dir() and definition_files(CAMPAIGNS_DIR)
+            definitions = load_definitions(CAMPAIGNS_DIR, kb=self.kb) if shipped else {}
         self.campaigns = CampaignService(self.quiz.db, definitions, self.kb, clock=self.quiz.clock)
 
     def now(self) -> datetime:

@@ -69,6 +69,11 @@ def test_the_command_menu_in_both_languages() -> None:
         ("newclass", "老师：创建班级 / Teachers: create a class"),
         ("session", "老师：开始课堂测验 / Teachers: start a class quiz"),
         ("classes", "老师：我的班级 / Teachers: your classes"),
+        ("family", "家校活动：我的家庭 / Campaigns: your family"),
+        ("zone", "家校活动：时区 / Campaigns: your time zone"),
+        ("stop", "家校活动：不再接收 / Campaigns: stop the messages"),
+        ("campaign", "组织者：发起家校防骗活动 / Organisers: start a family campaign"),
+        ("campaigns", "组织者：我的活动 / Organisers: your campaigns"),
     ]
 
 

@@ -52,8 +52,8 @@ def test_the_plan_is_made_and_each_family_member_gets_the_card(standin: StandIn,
     press(standin, ANN, f"cp:{info.id}:2:0")
     said(standin, ANN["id"], "Step 2 of 3")
     press(standin, ANN, f"cp:{info.id}:2:1")  # tick: their saved number
-    ticked = offered(standin, ANN["id"], f"cp:{info.id}:2:0")
-    assert ticked.method == "editMessageText"
+    ticked = offered(standin, ANN["id"], f"cp:{info.id}:3:1")  # the step again, drawn with the tick
+    assert ticked.method == "editMessageText" and f"cp:{info.id}:2:0" in buttons(ticked)
     press(standin, ANN, f"cp:{info.id}:3:17")  # and 12308
     said(standin, ANN["id"], "Step 3 of 3")
     press(standin, ANN, f"cp:{info.id}:done:17")
