@@ -6,7 +6,8 @@ errors); the classroom's: ``teacher`` (/newclass, /classes, /bindgroup, /project
 ``wizard`` (/session), ``students`` (joining, names), ``lesson`` (the session's controls, its polls and
 their answers), ``classreport`` (/report, /login) and the ``ticker`` (started in post_init); the campaigns':
 ``campaigns`` (/campaign, /campaigns), ``campaignreport``, ``enrolment`` (the campaign link, /zone), ``family``
-(invites, /family, /stop), ``weekly`` (a week's lesson and quiz) and ``safetyplan`` (the family safety plan)."""
+(invites, /family, /stop), ``weekly`` (a week's lesson and quiz), ``safetyplan`` (the family safety plan) and the
+delivery pump ``sender`` (a JobQueue job, scheduled in post_init, stopped gracefully with the Application)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from bot.telegram import (
     quiz,
     replies,
     safetyplan,
+    sender,
     students,
     teacher,
     ticker,
@@ -159,14 +161,17 @@ def command_menu() -> list[BotCommand]:
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(command_menu())
     ticker.start(application)  # closes the class questions whose time is up; resumes after a restart
+    sender.start(application)  # sends the campaigns' due lessons and reminders; resumes after a restart
 
 
 async def _post_stop(application: Application) -> None:
     await ticker.stop(application)  # before the bot's HTTP client closes: no reveal is cut off mid-request
+    await sender.stop(application)  # (Application.stop has let the sends in flight finish and be marked)
 
 
 async def _post_shutdown(application: Application) -> None:
     await ticker.stop(application)  # (a host that does not run post_stop)
+    await sender.stop(application)
     services: Services = application.bot_data["services"]
     await services.votes.close()
     await services.class_votes.close()
