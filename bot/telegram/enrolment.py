@@ -8,6 +8,7 @@ Stateless: the zone buttons carry the zone (``cz:<zone>``), and the engine check
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import ContextTypes
@@ -161,6 +162,9 @@ async def enrol_class_member(
     svc = services(context)
     picked = await known_zone(context, learner)
     enrolled = await db(svc.campaigns.enrol_class_member, class_id, learner, name)
+    if picked is not None and any(e.zone != picked for e in enrolled):
+        await db(svc.campaigns.set_zone, learner, picked)  # the zone they chose before holds here too
+        enrolled = [replace(e, zone=picked) for e in enrolled]
     for enrolment in enrolled:
         info = await db(svc.campaigns.campaign, enrolment.campaign_id)
         await welcome(context, chat_id, lang, info, enrolment, ask_zone=picked is None)

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from bot.campaigns.records import Role
-from tests.bot.telegram.campaigning import DRILL_TITLE, enrol, link_family, start_campaign
+from tests.bot.telegram.campaigning import DRILL_TITLE, deliver_next_week, enrol, link_family, start_campaign
 from tests.bot.telegram.standin import StandIn, user
 from tests.bot.telegram.talking import button, buttons, learner, offered, press, said, said_count, say
 
@@ -73,6 +73,9 @@ def test_a_parent_sees_only_a_linked_childs_progress(standin: StandIn, make_camp
     said(standin, MUM["id"], "That family link is not yours.")
     press(standin, MUM, f"cf:i:{info.id}")  # crafted: a parent cannot invite
     said(standin, MUM["id"], "Only someone taking part as a student can invite a parent.")
+    lesson = deliver_next_week(bot, standin, clock, ANN)
+    press(standin, MUM, f"cw:{lesson}")  # crafted: her child's own lesson notice
+    said(standin, MUM["id"], "You are not taking part in this campaign.")
     assert [link.id for link in bot.services.campaigns.family(learner(bot, DAD))] == [dad_and_bo.id]
 
     press(standin, ANN, f"cf:u:{mum_and_ann.id}")  # Ann unlinks: Mei sees her no more
@@ -141,6 +144,23 @@ def test_a_class_join_enrols_in_the_class_campaign(standin: StandIn, make_campai
     ((found, enrolment),) = bot.services.campaigns.learner_enrolments(learner(bot, ANN))
     assert (found.id, enrolment.class_id, enrolment.role) == (campaign.id, info.id, Role.STUDENT)
     assert bot.services.campaigns.learner_enrolments(learner(bot, BO)) == []
+
+
+def test_a_class_join_keeps_the_zone_picked_before(standin: StandIn, make_campaign_bot, clock) -> None:
+    bot = make_campaign_bot()
+    info = bot.services.classroom.create_class(learner(bot, ORGANISER), "Class 3B", "en", "general")
+    by_class = start_campaign(bot, ORGANISER, clock, class_ids=(info.id,))
+    open_to_all = start_campaign(bot, ORGANISER, clock)
+    say(standin, ANN, f"/start k_{open_to_all.join_token}")
+    said(standin, ANN["id"], "Which time zone")
+    press(standin, ANN, "cz:sydney")
+    said(standin, ANN["id"], "your time zone is Sydney")
+
+    say(standin, ANN, f"/join {info.join_code} Ann Li")
+    joined = offered(standin, ANN["id"], f"cf:i:{by_class.id}")  # no zone buttons this time
+    assert "Your time zone: Sydney" in joined.params["text"] and buttons(joined) == [f"cf:i:{by_class.id}"]
+    zones = {c.id: e.zone for c, e in bot.services.campaigns.learner_enrolments(learner(bot, ANN))}
+    assert zones == {open_to_all.id: "sydney", by_class.id: "sydney"}
 
 
 def test_zone_changes_every_enrolment(standin: StandIn, make_campaign_bot, clock) -> None:

@@ -10,9 +10,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.campaigns.records import Bilingual, CampaignInfo, CampaignReport, Funnel, QuestionResult, Role
+from bot.campaigns.records import (
+    ActivityDef,
+    ActivityKind,
+    Bilingual,
+    CampaignInfo,
+    CampaignReport,
+    Funnel,
+    LessonView,
+    QuestionResult,
+    Role,
+)
 from bot.classroom.records import ClassInfo
-from bot.telegram import campaigns
+from bot.telegram import campaigns, weekly
 from bot.telegram.campaignreport import report_chart, report_text
 from tests.bot.telegram.campaigning import DRILL_TITLE, deliver_next_week, enrol, next_monday, start_campaign
 from tests.bot.telegram.standin import StandIn, user
@@ -67,6 +77,8 @@ def test_an_organiser_starts_a_campaign_for_a_class_step_by_step(standin: StandI
     assert (info.class_ids, info.open, info.start, info.join_token) == ((first.id,), False, monday, token.group(1))
     enrolled = bot.services.campaigns.learner_enrolments(learner(bot, ANN))
     assert [(c.id, e.role, e.class_id) for c, e in enrolled] == [(info.id, Role.STUDENT, first.id)]
+    told = said(standin, ANN["id"], "Your class “Class 3B” takes part in “Family scam drill”")
+    assert "cz:london" in buttons(told)  # the class's students hear of it, and pick their zone
 
     say(standin, ORGANISER, "/campaigns")
     listed = said(standin, ORGANISER["id"], "Your campaigns").params["text"]
@@ -259,3 +271,24 @@ def test_report_text_and_chart_from_a_report() -> None:
     assert "Week 1 (students) Is a call from the police asking for money real?: 7 of 10 right" in text
     assert "Most chosen wrong answer: Yes (2×)" in text and "x" * 60 not in text
     assert report_chart(report, "en").startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("activity", "expected"),
+    [
+        (None, ["cq:5:2"]),
+        (ActivityDef(ActivityKind.SAFETY_PLAN), ["cq:5:2", "cp:5:start"]),
+        (ActivityDef(ActivityKind.TALK, Bilingual(zh="聊聊", en="Talk it over")), ["cq:5:2"]),
+    ],
+    ids=["none", "safety-plan", "talk"],
+)
+def test_a_lesson_message_has_its_quiz_and_activity(activity: ActivityDef | None, expected: list[str]) -> None:
+    view = LessonView(
+        5, 2, 4, Role.PARENT, "en", "Drill", "Virtual kidnapping", "A video of your child.",
+        (("A ransom call", "Kidnappers do not call"),), ("Hang up.", "Call 110."), "MPS https://www.mps.gov.cn",
+        ("parents_002", "parents_003"), activity,
+    )  # fmt: skip
+    text, markup = weekly.lesson_message(view)
+    assert markup is not None and [b.callback_data for row in markup.inline_keyboard for b in row] == expected
+    assert "Virtual kidnapping" in text and "A ransom call" in text and "Call 110." in text
+    assert ("This week's family talk: Talk it over" in text) == (activity is not None and activity.prompt is not None)
