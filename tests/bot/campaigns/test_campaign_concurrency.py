@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,6 +40,10 @@ def at_once(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseExceptio
     for thread in threads:
         thread.join(timeout=120)
     return results, errors
+
+
+def tagged(tag: str, call: Callable[..., Any], *args: Any) -> tuple[str, Any]:
+    return tag, call(*args)
 
 
 def organiser(svc: CampaignService, clock: Clock) -> int:
@@ -76,8 +81,8 @@ def test_senders_racing_never_get_the_same_delivery(svc: CampaignService, clock:
     everything = [o for batch in results for o in batch]
     jobs: list[Callable[[], Any]] = []
     for o in everything:
-        jobs.append(lambda o=o: svc.mark_sent(o.delivery_id, o.claim, 1))
-        jobs.append(lambda o=o: svc.mark_sent(o.delivery_id, o.claim, 2))
+        jobs.append(partial(svc.mark_sent, o.delivery_id, o.claim, 1))
+        jobs.append(partial(svc.mark_sent, o.delivery_id, o.claim, 2))
     sent, errors = at_once(jobs[:200])
     assert not errors, errors[:3]
     assert sent.count(True) == 100 and sent.count(False) == 100
@@ -93,8 +98,8 @@ def test_a_recovered_claim_and_its_new_claim_race(school: School, clock: Clock) 
     new = {o.delivery_id: o for o in svc.claim()}
     jobs: list[Callable[[], Any]] = []
     for o in old:
-        jobs.append(lambda o=o: ("old", svc.mark_sent(o.delivery_id, o.claim, 1)))
-        jobs.append(lambda o=o: ("new", svc.mark_sent(o.delivery_id, new[o.delivery_id].claim, 2)))
+        jobs.append(partial(tagged, "old", svc.mark_sent, o.delivery_id, o.claim, 1))
+        jobs.append(partial(tagged, "new", svc.mark_sent, o.delivery_id, new[o.delivery_id].claim, 2))
     results, errors = at_once(jobs)
     assert not errors, errors[:3]
     assert sorted(results) == sorted([("old", False), ("new", True)] * len(old))
@@ -109,7 +114,7 @@ def test_answers_invites_and_enrolments_racing_are_made_once(school: School) -> 
     school.classroom.join(school.info.id, newcomer, "Dan")
     jobs: list[Callable[[], Any]] = []
     for chosen in ([0], [1], [0], [1]):
-        jobs.append(lambda chosen=chosen: ("answer", svc.record_answer(ann, campaign.id, 1, question_id(1), chosen)))
+        jobs.append(partial(tagged, "answer", svc.record_answer, ann, campaign.id, 1, question_id(1), chosen))
         jobs.append(lambda: ("link", svc.accept_invite(invite.token, mum, lang="en", display_name="Mum").id))
         jobs.append(lambda: ("enrol", svc.enrol(campaign.id, newcomer, lang="en", display_name="Dan").id))
     results, errors = at_once(jobs)
