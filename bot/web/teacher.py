@@ -79,7 +79,17 @@ async def classes(request: Request) -> Response:
         return message(request, message_text("login_needed", lang), lang, 401)
     found: list[ClassInfo] = await run_in_threadpool(request.app.state.classroom.teacher_classes, learner)
     lang = chosen_lang(request, found[0].lang if found else "zh")
-    return _remember_lang(request, render(request, "teacher_classes.html", lang, classes=found), lang)
+    return _remember_lang(
+        request,
+        render(
+            request,
+            "teacher_classes.html",
+            lang,
+            classes=found,
+            campaigns=getattr(request.app.state, "campaigns", None) is not None,
+        ),
+        lang,
+    )
 
 
 def _logout(request: Request, token: str) -> None:
