@@ -27,6 +27,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parents[1]
 #: The question banks shipped with the project.
 QUIZZES_DIR = ROOT / "quizzes"
+#: The campaign definitions shipped with the project (issue 11; format: docs/CAMPAIGNS.md).
+CAMPAIGNS_DIR = ROOT / "campaigns"
 #: Rasa's training data.
 NLU_DATA_DIR = ROOT / "nlu_data"
 #: Where ``antifraud train`` writes the Rasa models.
