@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.campaigns.records import CampaignError, CampaignInfo, CampaignReport, Funnel, Progress, QuestionResult, Role
+from bot.campaigns.records import CampaignError, CampaignInfo, CampaignReport, Funnel, Progress, Role
 from bot.i18n import t
 from bot.web.pages import chosen_lang, message, message_text, render
 from bot.web.teacher import current_teacher
@@ -148,10 +148,13 @@ class QuestionRow:
     wrong: list[tuple[str, str]]  # (option, "n times"), most chosen first
 
 
-def question_rows(questions: tuple[QuestionResult, ...], lang: str) -> list[tuple[str, list[QuestionRow]]]:
-    """The questions grouped by week (in order), each week titled."""
+def question_rows(report: CampaignReport, lang: str) -> list[tuple[str, list[QuestionRow]]]:
+    """The questions grouped by week (in order), each week titled; only the weeks that went out (or have answers)."""
+    sent = {number for number, f in report.weeks if f.lessons_delivered}
+    sent |= {q.week for q in report.questions if q.answered}
     weeks: dict[int, list[QuestionRow]] = {}
-    for q in sorted(questions, key=lambda q: (q.week, q.role != Role.STUDENT)):
+    shown = [q for q in report.questions if q.week in sent]
+    for q in sorted(shown, key=lambda q: (q.week, q.role != Role.STUDENT)):
         wrong = [(text, t("web.times_chosen", lang, count=n)) for text, n in q.top_wrong]
         row = QuestionRow(role_name(q.role, lang), q.prompt, q.answered, _percent(q.right, q.answered), wrong)
         weeks.setdefault(q.week, []).append(row)
@@ -298,7 +301,7 @@ async def page(request: Request) -> Response:
         weeks=weeks,
         week_names=[t("web.week_n", lang, n=n) for n in range(1, report.campaign.weeks + 1)],
         classes=classes,
-        questions=question_rows(report.questions, lang),
+        questions=question_rows(report, lang),
         csv_link=f"/organiser/campaigns/{report.campaign.id}/report.csv?lang={lang}",
     )
 
