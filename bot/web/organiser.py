@@ -21,9 +21,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.campaigns.records import CampaignError, CampaignInfo, CampaignReport, Funnel, Progress, Role
-from bot.i18n import t
-from bot.web.pages import chosen_lang, message, message_text, render
-from bot.web.teacher import current_teacher
+from bot.i18n import LANGS, t
+from bot.web.pages import LANG_COOKIE, chosen_lang, message, message_text, render
+from bot.web.teacher import current_teacher, remember_lang
 
 
 def texts(lang: str) -> dict[str, str]:
@@ -223,7 +223,7 @@ async def campaigns(request: Request) -> Response:
     organiser = await _organiser(request)
     if isinstance(organiser, Response):
         return organiser
-    asked = request.query_params.get("lang") or request.cookies.get("lang")
+    asked = next((v for v in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)) if v in LANGS), None)
     reports = await run_in_threadpool(_overview, request.app.state.campaigns, organiser, asked)
     lang = chosen_lang(request, reports[0].campaign.lang if reports else "zh")
     rows = [
@@ -240,7 +240,8 @@ async def campaigns(request: Request) -> Response:
         }
         for r in reports
     ]
-    return render(request, "organiser_campaigns.html", lang, ox=texts(lang), campaigns=rows)
+    page = render(request, "organiser_campaigns.html", lang, ox=texts(lang), campaigns=rows)
+    return remember_lang(request, page, lang)
 
 
 def _themes(request: Request, report: CampaignReport, lang: str) -> dict[int, str]:
@@ -288,7 +289,7 @@ async def page(request: Request) -> Response:
         }
         for c in report.classes
     ]
-    return render(
+    page = render(
         request,
         "organiser_report.html",
         lang,
@@ -304,6 +305,7 @@ async def page(request: Request) -> Response:
         questions=question_rows(report, lang),
         csv_link=f"/organiser/campaigns/{report.campaign.id}/report.csv?lang={lang}",
     )
+    return remember_lang(request, page, lang)
 
 
 def report_csv(report: CampaignReport, sheets: dict[str, list[list[Any]]]) -> str:
