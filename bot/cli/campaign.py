@@ -131,6 +131,7 @@ def report(
     """A campaign's report: the funnel (enrolled, parents linked, lessons delivered, opened, quizzes answered,
     plans made, opted out), week by week, per class with each student's completion, and each week's quiz results
     with the most chosen wrong answers. In the terminal, and with --csv as a file."""
+    from bot.campaigns.export import report_csv, sheet_title
     from bot.campaigns.records import CampaignError
 
     if lang not in (None, "zh", "en"):
@@ -144,27 +145,11 @@ def report(
     except CampaignError as error:
         err(f"{campaign_id}: {error.key.removeprefix('campaign.').replace('_', ' ')}")
         raise typer.Exit(1) from None
-    sheets = service.export_rows(data, language)
     if csv_file is not None:
-        csv_file.write_text(report_csv(sheets), encoding="utf-8-sig")
+        csv_file.write_text(report_csv(data, language), encoding="utf-8-sig")
         typer.echo(f"wrote {csv_file}")
         return
     status = f"ended {info.ended_at:%Y-%m-%d}" if info.ended_at else "running"
     typer.echo(f"{info.title.get(language)}  [#{info.id} {info.definition_id}, from {info.start}, {status}]")
-    for name, rows in sheets.items():
-        typer.echo("\n" + table_text(name, rows))
-
-
-def report_csv(sheets: dict[str, list[list[Any]]]) -> str:
-    """The report's tables as CSV text: each table under its name, a blank line between them."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for number, (name, rows) in enumerate(sheets.items()):
-        if number:
-            writer.writerow([])
-        writer.writerow([name])
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return out.getvalue()
+    for sheet, rows in service.export_rows(data, language).items():
+        typer.echo("\n" + table_text(sheet_title(sheet, language), rows))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,8 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-if TYPE_CHECKING:
-    from bot.campaigns.service import CampaignService
+from bot.campaigns.service import CampaignService
 from bot.classroom.service import ClassroomService
 from bot.db import Database
 from bot.web import organiser, projector, report, teacher

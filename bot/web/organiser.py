@@ -10,8 +10,6 @@ student only in their own classes. Not logged in 401, no such campaign 404. The 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.campaigns.export import report_csv
 from bot.campaigns.records import CampaignError, CampaignInfo, CampaignReport, Funnel, Progress, Role
 from bot.i18n import LANGS, t
 from bot.web.pages import LANG_COOKIE, chosen_lang, message, message_text, render
@@ -51,7 +50,6 @@ def texts(lang: str) -> dict[str, str]:
         "step_delivered": t("web.step_delivered", lang),
         "step_opened": t("web.step_opened", lang),
         "step_quizzes": t("web.step_quizzes", lang),
-        "step_plans": t("web.step_plans", lang),
         "step_opted_out": t("web.step_opted_out", lang),
         "by_class": t("web.by_class", lang),
         "col_student": t("web.col_student", lang),
@@ -265,8 +263,7 @@ async def page(request: Request) -> Response:
             "delivered": f.lessons_delivered,
             "opened": f.lessons_opened,
             "opened_share": _percent(f.lessons_opened, f.lessons_delivered),
-            "quizzes": f.quizzes_answered,
-            "plans": f.plans_made,
+            "quizzes": f.quizzes_answered,  # (plans and opt-outs are not per week: the funnel has them)
         }
         for number, f in report.weeks
     ]
@@ -308,26 +305,12 @@ async def page(request: Request) -> Response:
     return remember_lang(request, page, lang)
 
 
-def report_csv(report: CampaignReport, sheets: dict[str, list[list[Any]]]) -> str:
-    """The report's tables as CSV text: each table titled, a blank line between them (write it with a byte-order
-    mark for Excel)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for number, (name, rows) in enumerate(sheets.items()):
-        if number:
-            writer.writerow([])
-        writer.writerow([name])
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return out.getvalue()
-
-
 async def csv_file(request: Request) -> Response:
     report = await _report(request)
     if isinstance(report, Response):
         return report
     lang = chosen_lang(request, report.campaign.lang)
-    sheets = await run_in_threadpool(request.app.state.campaigns.export_rows, report, lang)
-    body = ("\ufeff" + report_csv(report, sheets)).encode()  # the byte-order mark: Excel reads the Chinese
+    body = ("\ufeff" + report_csv(report, lang)).encode()  # the byte-order mark: Excel reads the Chinese
     name = f"campaign-{report.campaign.id}-{report.campaign.definition_id}.csv"
     return Response(
         body, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}

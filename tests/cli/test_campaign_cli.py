@@ -4,8 +4,6 @@ made through the service; one ended) listed and reported in the terminal and as 
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import subprocess
 from pathlib import Path
@@ -32,15 +30,18 @@ def env(tmp_path: Path) -> dict[str, str]:
 def test_validate_a_good_file(env: dict[str, str]) -> None:
     done = run(env, "campaign", "validate", str(DRILL))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("ok: 1 campaign(s), 4 weeks, 8 lessons, 16 quiz questions") and "family_drill" in done.stdout
+    assert (
+        done.stdout.startswith("ok: 1 campaign(s), 4 weeks, 8 lessons, 16 quiz questions")
+        and "family_drill" in done.stdout
+    )
 
 
 def test_validate_reports_every_problem_with_file_and_line(env: dict[str, str], tmp_path: Path) -> None:
     lines = DRILL.read_text(encoding="utf-8").splitlines()
     broken = [
-        line.replace('"19:00"', '"22:00"').replace("police_transfer_call", "no_such_flag").replace(
-            "parents_001", "parents_999"
-        )
+        line.replace('"19:00"', '"22:00"')
+        .replace("police_transfer_call", "no_such_flag")
+        .replace("parents_001", "parents_999")
         for line in lines
     ]
     path = tmp_path / "family_drill.yml"

@@ -17,6 +17,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from bot.campaigns.definition import load_definitions
+from bot.campaigns.export import sheet_title
+from bot.campaigns.records import Role
 from bot.campaigns.service import CampaignService
 from bot.classroom import access
 from bot.classroom.service import ClassroomService
@@ -87,7 +89,7 @@ def running(room: Room, campaigns: CampaignService, clock: Clock) -> Running:
     clock.tick(timedelta(hours=4).total_seconds())  # 13:00 UTC: week 1 is due for everyone (Beijing 19:00)
     assert deliver_due(campaigns) == 4  # three students and the mother
     week = load_definitions(DRILL)["family_drill"].week(1)
-    first = week.quiz["student"][0]
+    first = week.quiz[Role.STUDENT][0]
     question = next(q for q in load_banks().questions if q.id == first)
     wrong = next(i for i in range(len(question.en.options)) if i not in question.answer)
     for learner, chosen in ((ann, question.answer), (bob, (wrong,))):
@@ -158,17 +160,18 @@ def test_the_report_page(client: TestClient, running: Running) -> None:
     for key in ("web.funnel", "web.by_week", "web.by_class", "web.questions_title"):
         assert t(key, "en") in text
     funnel = text[text.index('id="funnel"') : text.index("</table>", text.index('id="funnel"'))]
-    rows = [r for r in funnel.split("<tr>")[2:]]
+    rows = funnel.split("<tr>")[2:]
     counts = [r.split('class="num">')[1].split("<")[0] for r in rows]
-    # students, parents, with a parent, delivered, opened, quizzes answered, plans, opted out
-    assert counts[:5] == ["3", "1", "1", "4", "2"] and counts[6:] == ["1", "1"]
+    # students, parents, with a parent, delivered, opened, quizzes answered, plans (Ann's marks her mother's too),
+    # opted out
+    assert counts == ["3", "1", "1", "4", "2", "2", "2", "1"]
     assert "33%" in rows[2] and "50%" in rows[4]  # 1 of 3 students has a parent; 2 of 4 lessons opened
     assert "Fake police" in text  # week 1's theme, from the definition
     table = text[text.index('class="students"') :]
     for name in running.room.names:
         assert name in table
     ann = table[table.index("Ann") : table.index("</tr>", table.index("Ann"))]
-    assert "✓ 1/1" in ann and ann.count('class="wk opened"') == 2  # week 1 opened with its quiz right; the plan
+    assert "✓ 1/2" in ann and ann.count('class="wk opened"') == 2  # week 1 opened, 1 of its 2 questions right; the plan
     cai = table[table.index("Cai") : table.index("</tr>", table.index("Cai"))]
     assert 'class="wk delivered"' in cai and "✓" not in cai
     assert running.parent_name not in text  # the organiser sees no parent by name
@@ -187,9 +190,11 @@ def test_the_csv(client: TestClient, running: Running) -> None:
     rows = list(csv.reader(io.StringIO(found.content.decode("utf-8-sig"))))
     report = running.campaigns.report(running.room.teacher, running.id, "en")
     sheets = running.campaigns.export_rows(report, "en")
-    assert [r[0] for r in rows if len(r) == 1] == list(sheets)  # every table, under its name
+    assert [r[0] for r in rows if len(r) == 1] == [sheet_title(sheet, "en") for sheet in sheets]  # every table
+    assert sum(len(table) for table in sheets.values()) == len([r for r in rows if len(r) > 1])
     flat = [cell for row in rows for cell in row]
-    assert all(name in flat for name in running.room.names) and running.wrong_option in flat
+    assert all(name in flat for name in running.room.names)
+    assert f"{running.wrong_option} (1 time)" in flat  # Bob's wrong option, under its question
     assert running.parent_name not in flat
 
 
