@@ -54,22 +54,26 @@ def validate(
     )
 
 
-def _service(db_url: str | None) -> CampaignService:
+DEFINITIONS_HELP = "The campaign definitions: a file or directory (default: campaigns/)."
+
+
+def _service(db_url: str | None, definitions: Path | None) -> CampaignService:
     from bot.campaigns.service import CampaignService
     from bot.knowledge import load_knowledge
 
-    db = open_database(db_url)
-    return CampaignService(db, _definitions(None), load_knowledge())
+    plans = _definitions(definitions)
+    return CampaignService(open_database(db_url), plans, load_knowledge())
 
 
 @app.command("list")
 def list_campaigns(
     everything: bool = typer.Option(False, "--all", help="Also the campaigns that have ended."),
+    definitions: Path | None = typer.Option(None, help=DEFINITIONS_HELP),
     db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """The running campaigns: id, definition, organiser (learner id), classes (or open), start, weeks, enrolled
     students and parents."""
-    service = _service(db_url)
+    service = _service(db_url, definitions)
     found = [c for c in service.all_campaigns() if everything or c.ended_at is None]
     if not found:
         typer.echo("no campaigns" + (" yet" if everything else " running") + " (an organiser starts one in Telegram)")
@@ -126,6 +130,7 @@ def report(
     campaign_id: int = typer.Argument(..., metavar="ID", help="The campaign's id (see `antifraud campaign list`)."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write the report's tables as CSV (UTF-8, for Excel)."),
     lang: str | None = typer.Option(None, help="zh or en (default: the campaign's language)."),
+    definitions: Path | None = typer.Option(None, help=DEFINITIONS_HELP),
     db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """A campaign's report: the funnel (enrolled, parents linked, lessons delivered, opened, quizzes answered,
@@ -137,7 +142,7 @@ def report(
     if lang not in (None, "zh", "en"):
         err("--lang is zh or en")
         raise typer.Exit(2)
-    service = _service(db_url)
+    service = _service(db_url, definitions)
     try:
         info = service.campaign(campaign_id)
         language = lang or info.lang
