@@ -43,6 +43,12 @@ def env(tmp_path: Path) -> dict[str, str]:
     return environment
 
 
+def test_validate_the_shipped_campaigns(env: dict[str, str]) -> None:
+    done = run(env, "campaign", "validate")  # what scripts/check.sh runs
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok: 2 campaign(s), 12 weeks") and "overseas_families, school_home" in done.stdout
+
+
 def test_validate_a_good_file(env: dict[str, str]) -> None:
     done = run(env, "campaign", "validate", str(DRILL))
     assert done.returncode == 0, done.stderr
