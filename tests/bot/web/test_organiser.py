@@ -230,5 +230,8 @@ def test_the_report_page_on_screens(browser: Any, served_app: Any, running: Runn
             bars = page.eval_on_selector_all("#funnel .hbar div", "es => es.map(e => e.getBoundingClientRect().width)")
             assert len(bars) == 8 and bars[0] > bars[4] > 0  # students 100%, lessons opened 50%
             assert page.locator(".students").first.is_visible()
+            page.goto(f"{served_app.url}/organiser/campaigns?lang={lang}")
+            page.screenshot(path=str(SHOTS / f"organiser-list-{lang}-{width}.png"), full_page=True)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width
         finally:
             context.close()
