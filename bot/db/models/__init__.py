@@ -13,6 +13,8 @@ Tables
 
 - classroom quiz sessions (``classroom``, migration 0003): classes, members, live sessions, their questions,
   answers and Telegram polls, and the teacher's web login.
+- the chat channels' shared state (``channels``, migration 0005): numbered choices shown, the inbox of inbound
+  messages (each handled once) and rate-limit counters.
 
 One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``); this package
 exports every model, so ``from bot.db.models import X`` works for all of them and ``Base.metadata`` holds every
@@ -20,6 +22,7 @@ table (the migrations compare against it).
 """
 
 from bot.db.models.base import NAMING, Base, Channel, UTCDateTime
+from bot.db.models.channels import ChannelInbox, ChatChoice, RateCounter
 from bot.db.models.classroom import (
     ClassMember,
     Classroom,
@@ -50,6 +53,8 @@ __all__ = [
     "Attempt",
     "Base",
     "Channel",
+    "ChannelInbox",
+    "ChatChoice",
     "ClassMember",
     "ClassSession",
     "Classroom",
@@ -61,6 +66,7 @@ __all__ = [
     "QuestionBank",
     "QuestionRedFlag",
     "QuizRun",
+    "RateCounter",
     "ReviewState",
     "RunItem",
     "SessionAnswer",
