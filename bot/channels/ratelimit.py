@@ -1,5 +1,5 @@
 """Rate limits kept in the database, so that they hold across workers: fixed-window counters
-``rate_counters(key, window)``.
+``rate_counters(key, window_start)``.
 
 :func:`hit` counts one event for ``key`` in the current window of ``window_seconds`` with one atomic statement
 (``INSERT ... ON CONFLICT DO UPDATE SET count = count + 1 RETURNING count``) and says whether it is within
@@ -35,9 +35,9 @@ def count(session: Session, key: str, window_seconds: int, now: datetime) -> int
         raise ValueError(f"window_seconds must be at least 1 ({window_seconds})")
     window = window_of(now, window_seconds)
     insert = dialect_insert(session)
-    statement = insert(RateCounter).values(key=key, window=window, count=1, expires=window + window_seconds)
+    statement = insert(RateCounter).values(key=key, window_start=window, count=1, expires=window + window_seconds)
     statement = statement.on_conflict_do_update(
-        index_elements=[RateCounter.key, RateCounter.window], set_={"count": RateCounter.count + 1}
+        index_elements=[RateCounter.key, RateCounter.window_start], set_={"count": RateCounter.count + 1}
     ).returning(RateCounter.count)
     counted = int(session.execute(statement).scalar_one())
     if counted == 1:

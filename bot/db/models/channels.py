@@ -50,7 +50,7 @@ class RateCounter(Base):
 
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     #: The window's start, in seconds since the epoch (a multiple of its length).
-    window: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     #: When the window ends (seconds since the epoch): after that the row is pruned.
     expires: Mapped[int] = mapped_column(BigInteger)
