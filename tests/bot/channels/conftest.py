@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
-def at_once(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
+def at_once(jobs: Sequence[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
     """Run every job in its own thread, released together (each thread a worker)."""
     barrier = threading.Barrier(len(jobs))
     results: list[Any] = [None] * len(jobs)

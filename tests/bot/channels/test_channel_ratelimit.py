@@ -48,7 +48,7 @@ def test_workers_at_once_count_every_hit(database_url: str) -> None:
 
 def test_windows_that_ended_are_pruned(database: Database) -> None:
     for key in ("a", "b", "c"):
-        database.write_retrying(lambda s, key=key: count(s, key, 60, NOW))
+        database.write_retrying(partial(count, key=key, window_seconds=60, now=NOW))
     database.write_retrying(lambda s: count(s, "long", 3600, NOW))
     assert rows(database) == 4
     # The first hit of a new window prunes every window that ended: the minute ones, not the hour.
