@@ -92,8 +92,7 @@ def test_a_sent_lesson_gets_two_reminders_outside_quiet_hours(school: School, cl
     svc.plan_due()
     batch = svc.claim()
     clock.set(datetime(2027, 3, 1, 13, 45, tzinfo=UTC))  # sent at 21:45 in Beijing (quiet from 21:30)
-    for out in batch:
-        assert svc.mark_sent(out.delivery_id, out.claim, 100 + out.delivery_id)
+    assert svc.mark_sent_many([(out.delivery_id, out.claim, 100 + out.delivery_id) for out in batch]) == [True] * 3
     assert not svc.mark_sent(batch[0].delivery_id, batch[0].claim, 1)  # twice: nothing changes
     # Thursday 21:45 is quiet: Friday 08:00 (00:00 UTC); Sunday 21:45 likewise: Monday 08:00.
     reminder1, reminder2 = datetime(2027, 3, 5, 0, 0, tzinfo=UTC), datetime(2027, 3, 8, 0, 0, tzinfo=UTC)
