@@ -7,6 +7,7 @@
 - ``db``: db upgrade / revision
 - ``telegram``: telegram
 - ``classroom``: class list / report (classroom quiz sessions)
+- ``campaign``: campaign validate / list / report (parent-student campaigns)
 - ``terminal``: what they share (messages, input cleaning, starting the servers, opening the database)
 """
 
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import chat, classroom, db, kb, model, quiz, telegram
+from bot.cli import campaign, chat, classroom, db, kb, model, quiz, telegram
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Anti-fraud education assistant (中文 / English).")
 app.add_typer(kb.app, name="kb")
 app.add_typer(quiz.app, name="quiz")
 app.add_typer(db.app, name="db")
 app.add_typer(classroom.app, name="class")
+app.add_typer(campaign.app, name="campaign")
 app.command("telegram")(telegram.telegram)
 app.command("chat")(chat.chat)
 app.command("check")(chat.check)

@@ -16,13 +16,13 @@ from telegram.ext import ContextTypes
 from bot.campaigns.definition import definition_files, load_definitions
 from bot.campaigns.records import Definition
 from bot.campaigns.service import CampaignService
+from bot.channels.assistant import Assistant
 from bot.classroom.records import SessionInfo
 from bot.classroom.service import ClassroomService
 from bot.knowledge import KnowledgeBase
 from bot.quiz.service import QuizService
 from bot.settings import CAMPAIGNS_DIR, settings
 from bot.telegram.answers import VoteBatcher
-from bot.telegram.assistant import Assistant
 from bot.telegram.classvotes import ClassVoteBatcher
 
 T = TypeVar("T")

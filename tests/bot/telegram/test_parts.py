@@ -9,6 +9,7 @@ import pytest
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.channels.assistant import Assistant
 from bot.db import Database
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import ScamType
@@ -29,7 +30,6 @@ from bot.telegram import (
     wizard,
 )
 from bot.telegram.app import build_application, command_menu
-from bot.telegram.assistant import Assistant
 from bot.telegram.chart import mastery_chart
 from bot.telegram.config import TelegramConfig
 from bot.telegram.services import Services
