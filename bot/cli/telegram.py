@@ -67,7 +67,6 @@ def telegram(
         err(str(error))
         raise typer.Exit(2) from None
     from bot.channels.assistant import Assistant
-    from bot.classroom.service import ClassroomService
     from bot.knowledge import load_knowledge
     from bot.telegram.app import build_application
     from bot.telegram.services import Services
@@ -82,10 +81,12 @@ def telegram(
         stack = start_stack(database_url=quiz.db.url.render_as_string(hide_password=False))
         rasa_url, rasa_token = stack.rasa_url, stack.token
     services = Services(quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge())
-    classroom = ClassroomService(quiz.db, clock=quiz.clock)
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(build_application(config, services), classroom, config, defaults.public_url))
+            application = build_application(config, services)
+            asyncio.run(
+                serve(application, services.classroom, config, defaults.public_url, campaigns=services.campaigns)
+            )
     finally:
         if stack is not None:
             stack.stop()
