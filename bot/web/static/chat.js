@@ -17,6 +17,7 @@
   var notice = $("notice");
   var retryButton = $("retry");
   var OPTION = /^[A-H][.．、)]\s*/;
+  var URL = /https?:\/\/[^\s<>"“”（）()，。；]+/g;
   var pending = null; // the message being answered: {id, text, payload, node, disabled, tries, byKeyboard}
 
   function $(id) { return document.getElementById(id); }
@@ -52,7 +53,7 @@
       box.appendChild(tag);
       box.appendChild(document.createElement("br"));
     }
-    box.appendChild(el("span", "text", message.text || ""));
+    box.appendChild(message.role === "user" ? el("span", "text", message.text || "") : linked(message.text || ""));
     item.appendChild(box);
     var buttons = message.buttons || [];
     if (buttons.length) {
@@ -70,6 +71,25 @@
       item.appendChild(group);
     }
     return item;
+  }
+
+  // The assistant's text with its web addresses as links (never a person's: a pasted scam link stays plain text).
+  function linked(text) {
+    var span = el("span", "text");
+    var at = 0;
+    text.replace(URL, function (found, offset) {
+      var address = found.replace(/[.,;:!?)\]）。，；：！？]+$/, "");
+      span.appendChild(document.createTextNode(text.slice(at, offset)));
+      var link = el("a", "", address);
+      link.href = address;
+      link.rel = "noopener noreferrer";
+      link.target = "_blank";
+      span.appendChild(link);
+      at = offset + address.length;
+      return found;
+    });
+    span.appendChild(document.createTextNode(text.slice(at)));
+    return span;
   }
 
   // The quick replies of earlier messages can no longer be tapped (the starters at the top always can).
