@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from telegram.ext import Application
 
+    from bot.campaigns.service import CampaignService
     from bot.classroom.service import ClassroomService
     from bot.telegram.config import TelegramConfig
 
@@ -90,9 +91,16 @@ def telegram(
             stack.stop()
 
 
-async def serve(application: Application, classroom: ClassroomService, config: TelegramConfig, public_url: str) -> None:
+async def serve(
+    application: Application,
+    classroom: ClassroomService,
+    config: TelegramConfig,
+    public_url: str,
+    campaigns: CampaignService | None = None,
+) -> None:
     """Start the bot (long polling, or the webhook route), serve the web app until Ctrl-C or SIGTERM, then stop
-    both in order: the web server first (no new updates), then the application (its pending updates finish)."""
+    both in order: the web server first (no new updates), then the application (its pending updates finish).
+    ``campaigns``: the campaign engine the organiser's pages show (the bot's own, ``Services.campaigns``)."""
     from telegram import Update
 
     from bot.telegram.webhook import PATH, webhook_route
@@ -108,6 +116,7 @@ async def serve(application: Application, classroom: ClassroomService, config: T
         bot_username=application.bot.username,
         extra_routes=routes,
         secure_cookies=public_url.startswith("https://"),
+        campaigns=campaigns,
     )
     how = f"webhook {config.webhook_url}" if config.webhook_url else "long polling"
     server = _server_class()(
