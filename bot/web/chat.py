@@ -27,17 +27,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.channels import transcript
 from bot.channels.assistant import Assistant
-from bot.channels.inbox import Inbox
+from bot.channels.inbox import claim as inbox_claim
 from bot.channels.inbox import finish as inbox_finish
 from bot.channels.inbox import prune as inbox_prune
+from bot.channels.inbox import result as inbox_result
 from bot.channels.language import tell_language
-from bot.channels.ratelimit import RateLimiter
+from bot.channels.ratelimit import hit as rate_hit
 from bot.channels.replies import Item, to_json
 from bot.channels.store import reading, writing
 from bot.channels.turn import MAX_INPUT, InputProblem, problem, turn
@@ -258,19 +260,32 @@ async def send(request: Request) -> Response:
 
     conversation = conversation_of(cookie)
     key = f"{conversation}:{body['id']}"
-    db, inbox, now = request.app.state.db, Inbox(request.app.state.db), options.clock()
-    before = await inbox.result(CHANNEL, key)
-    if before is not None:
-        return _again(before.reply, lang) if before.done else _refuse(409, "busy", lang, **{"Retry-After": "1"})
-    limiter = RateLimiter(db)
-    if not await limiter.hit(f"web:session:{conversation}:60", options.per_session, 60, now):
-        return _refuse(429, "too_many", lang, **{"Retry-After": "60"})
-    if not await limiter.hit(f"web:ip:{_ip_key(request)}:60", options.per_ip, 60, now):
-        return _refuse(429, "too_many", lang, **{"Retry-After": "60"})
-    if not await inbox.claim(CHANNEL, key, now, stale_after=timedelta(minutes=2)):
-        return _refuse(409, "busy", lang, **{"Retry-After": "1"})
+    now = options.clock()
+    session_key, ip_key = f"web:session:{conversation}:60", f"web:ip:{_ip_key(request)}:60"
 
-    if payload is not None and not await reading(db, lambda s: transcript.exists(s, conversation)):
+    def admit(s: Session) -> tuple[str, Any]:
+        """One transaction: a resent id's answer, else the limits counted, the message claimed (and whether it is
+        a button tapped as the conversation's first message)."""
+        before = inbox_result(s, CHANNEL, key)
+        if before is not None:
+            return ("again", before.reply) if before.done else ("busy", None)
+        if not rate_hit(s, session_key, options.per_session, 60, now) or not rate_hit(
+            s, ip_key, options.per_ip, 60, now
+        ):
+            return "limited", None
+        if not inbox_claim(s, CHANNEL, key, now, stale_after=timedelta(minutes=2)):
+            return "busy", None
+        return "go", payload is not None and not transcript.exists(s, conversation)
+
+    db = request.app.state.db
+    verdict, detail = await writing(db, admit)
+    if verdict == "again":
+        return _again(detail, lang)
+    if verdict == "busy":
+        return _refuse(409, "busy", lang, **{"Retry-After": "1"})
+    if verdict == "limited":
+        return _refuse(429, "too_many", lang, **{"Retry-After": "60"})
+    if detail:
         await tell_language(options.assistant, conversation, lang)  # a button first: answer in the page's language
     replies = await turn(options.assistant, db, conversation, payload or text, lang_hint=lang, now=now)
     if _down(replies):
@@ -284,7 +299,7 @@ async def send(request: Request) -> Response:
     ]
     done = options.clock()
 
-    def record(s: Any) -> None:
+    def record(s: Session) -> None:
         transcript.append(s, conversation, entries, done)
         inbox_finish(s, CHANNEL, key, {"replies": shown}, done)
         transcript.prune(s, done - timedelta(days=options.keep_days))  # one indexed DELETE, usually of nothing

@@ -220,7 +220,8 @@ def test_a_quiz_round_by_buttons(live: TestClient, new_id: Ids) -> None:
     assert "本轮结束" in "\n".join(r["text"] for r in replies)
     history = live.get(HISTORY).json()["messages"]
     said = [m["text"] for m in history if m["role"] == "user"]
-    assert said[0] == "考考我" and said[2].startswith("A. ")  # the titles of the buttons tapped, not their payloads
+    assert said[0] == "考考我" and said[1] == audience["title"]  # the titles of the buttons tapped, not payloads
+    assert not [text for text in said if text.startswith("/")]
 
 
 @pytest.mark.stack
