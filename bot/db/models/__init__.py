@@ -17,10 +17,11 @@ Tables
   and links, the scheduled deliveries, the campaign answers and polls.
 - the chat channels' shared state (``channels``, migration 0005): numbered choices shown, the inbox of inbound
   messages (each handled once) and rate-limit counters.
+- the web chat's log (``webchat``, migration 0006): each web chat conversation as its page shows it again.
 
 One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``; ``campaign``;
-``channels``); this package exports every model, so ``from bot.db.models import X`` works for all of them and
-``Base.metadata`` holds every table (the migrations compare against it).
+``channels``; ``webchat``); this package exports every model, so ``from bot.db.models import X`` works for all of
+them and ``Base.metadata`` holds every table (the migrations compare against it).
 """
 
 from bot.db.models.base import NAMING, Base, Channel, UTCDateTime
@@ -59,6 +60,7 @@ from bot.db.models.quiz import (
     TelegramPoll,
     TelegramUpdate,
 )
+from bot.db.models.webchat import WebChatLog
 
 __all__ = [
     "NAMING",
@@ -95,5 +97,6 @@ __all__ = [
     "TelegramPoll",
     "TelegramUpdate",
     "UTCDateTime",
+    "WebChatLog",
     "WebSession",
 ]
