@@ -75,8 +75,8 @@ def plan_due(s: Session, definitions: Definitions, *, now: datetime, limit: int 
         .order_by(e.c.next_due_at, e.c.id)
         .limit(limit)
     )
-    if _postgres(s):
-        statement = statement.with_for_update(skip_locked=True)
+    if _postgres(s):  # NO KEY UPDATE: the rows referring to these enrolments (answers, reminders) are not blocked
+        statement = statement.with_for_update(skip_locked=True, key_share=True)
     connection = s.connection()
     due = connection.execute(statement).all()
     if not due:
@@ -169,7 +169,7 @@ def claim(s: Session, definitions: Definitions, *, now: datetime, limit: int = 3
         .limit(limit * _CANDIDATES)
     )
     if _postgres(s):
-        statement = statement.with_for_update(of=d, skip_locked=True)
+        statement = statement.with_for_update(of=d, skip_locked=True, key_share=True)
     connection = s.connection()
     chats: set[tuple[str, str]] = set()
     chosen = []

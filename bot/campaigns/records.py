@@ -16,38 +16,10 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from bot.records import Source, raise_if
-from bot.records import Text as Bilingual
+from bot.records import Source, Text, raise_if
 
-__all__ = [
-    "ActivityDef",
-    "ActivityKind",
-    "Bilingual",
-    "CampaignError",
-    "CampaignInfo",
-    "CampaignReport",
-    "ClassFunnel",
-    "Definition",
-    "DeliveryKind",
-    "DeliveryStatus",
-    "Enrolment",
-    "FamilyLink",
-    "Funnel",
-    "Invite",
-    "InviteInfo",
-    "LessonDef",
-    "LessonView",
-    "OptOut",
-    "Outgoing",
-    "PollRef",
-    "Progress",
-    "QuestionResult",
-    "Role",
-    "Schedule",
-    "WeekDef",
-    "WeekProgress",
-    "Zone",
-]
+#: Text in both languages: ``Bilingual(zh=..., en=...)``, ``.get(lang)`` (the records' own, checked on construction).
+Bilingual = Text
 
 #: A campaign runs 4-8 weeks.
 MIN_WEEKS, MAX_WEEKS = 4, 8

@@ -269,6 +269,14 @@ class CampaignService:
             lambda s: delivery.mark_sent(s, self.plans, delivery_id, claim, message_id, now=self.clock())
         )
 
+    def mark_sent_many(self, sent: Sequence[tuple[int, str, int | None]]) -> list[bool]:
+        """:meth:`mark_sent` for a batch of (delivery id, claim, message id) in one transaction (each its own
+        result)."""
+        items = list(sent)
+        return self._write(
+            lambda s: [delivery.mark_sent(s, self.plans, d, c, m, now=self.clock()) for d, c, m in items]
+        )
+
     def mark_retry(self, delivery_id: int, claim: str, retry_at: datetime, error: str, *, attempt: bool = True) -> bool:
         """``attempt=False`` for a rate limit (429): retried at ``retry_at`` without counting towards giving up."""
         return self._write(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from telegram.ext import Application
 
+    from bot.campaigns.service import CampaignService
     from bot.classroom.service import ClassroomService
     from bot.telegram.config import TelegramConfig
 
@@ -65,10 +66,9 @@ def telegram(
     except ConfigError as error:
         err(str(error))
         raise typer.Exit(2) from None
-    from bot.classroom.service import ClassroomService
+    from bot.channels.assistant import Assistant
     from bot.knowledge import load_knowledge
     from bot.telegram.app import build_application
-    from bot.telegram.assistant import Assistant
     from bot.telegram.services import Services
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -81,18 +81,27 @@ def telegram(
         stack = start_stack(database_url=quiz.db.url.render_as_string(hide_password=False))
         rasa_url, rasa_token = stack.rasa_url, stack.token
     services = Services(quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge())
-    classroom = ClassroomService(quiz.db, clock=quiz.clock)
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(build_application(config, services), classroom, config, defaults.public_url))
+            application = build_application(config, services)
+            asyncio.run(
+                serve(application, services.classroom, config, defaults.public_url, campaigns=services.campaigns)
+            )
     finally:
         if stack is not None:
             stack.stop()
 
 
-async def serve(application: Application, classroom: ClassroomService, config: TelegramConfig, public_url: str) -> None:
+async def serve(
+    application: Application,
+    classroom: ClassroomService,
+    config: TelegramConfig,
+    public_url: str,
+    campaigns: CampaignService | None = None,
+) -> None:
     """Start the bot (long polling, or the webhook route), serve the web app until Ctrl-C or SIGTERM, then stop
-    both in order: the web server first (no new updates), then the application (its pending updates finish)."""
+    both in order: the web server first (no new updates), then the application (its pending updates finish).
+    ``campaigns``: the campaign engine the organiser's pages show (the bot's own, ``Services.campaigns``)."""
     from telegram import Update
 
     from bot.telegram.webhook import PATH, webhook_route
@@ -108,6 +117,7 @@ async def serve(application: Application, classroom: ClassroomService, config: T
         bot_username=application.bot.username,
         extra_routes=routes,
         secure_cookies=public_url.startswith("https://"),
+        campaigns=campaigns,
     )
     how = f"webhook {config.webhook_url}" if config.webhook_url else "long polling"
     server = _server_class()(

@@ -76,7 +76,8 @@ def role_name(role: Role, lang: str) -> str:
 
 
 def report_text(report: CampaignReport, lang: str) -> str:
-    """The funnel, each class's, and each week's quiz results with the most chosen wrong answer."""
+    """The funnel, each class's, and the result of each question answered so far with its most chosen wrong
+    answer."""
     info = report.campaign
     lines = [
         t("telegram.campaign_report_title", lang, title=info.title.get(lang), number=info.id),
@@ -95,9 +96,12 @@ def report_text(report: CampaignReport, lang: str) -> str:
                 plans=f.plans_made,
             )
         )
+    answered = [q for q in report.questions if q.answered]
     if report.questions:
         lines.append(t("telegram.campaign_report_questions", lang))
-    for q in report.questions:
+        if not answered:
+            lines.append(t("telegram.campaign_report_no_answers", lang))
+    for q in answered:
         prompt = q.prompt if len(q.prompt) <= PROMPT_CHARS else q.prompt[: PROMPT_CHARS - 1] + "…"
         line = t(
             "telegram.campaign_report_question",

@@ -9,20 +9,25 @@ worker can take the next click. A date of one's own is typed as a reply to a pro
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from datetime import date, timedelta
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
 from bot.campaigns.records import CampaignError, CampaignInfo, Definition
 from bot.classroom.records import ClassInfo
 from bot.i18n import t
-from bot.telegram.enrolment import CAMPAIGN_PAYLOAD, refuse, stale
+from bot.telegram.enrolment import CAMPAIGN_PAYLOAD, refuse, stale, zone_keyboard
 from bot.telegram.learners import language
 from bot.telegram.replies import pressed, send
-from bot.telegram.roles import learner_id, teacher_chat
+from bot.telegram.roles import chat_ids, learner_id, teacher_chat
 from bot.telegram.services import Services, db, services
+
+logger = logging.getLogger(__name__)
 
 WIZARD_BUTTON = re.compile(
     r"^cn:(?P<definition>\d{1,3})(?::(?P<audience>[sc][0-9a-f]{1,16}|o))?"
@@ -268,6 +273,35 @@ async def _start(
         link=campaign_link(context, info),
     )
     await send(chat_id, context, text)
+    await announce(context, info, chosen)
+
+
+async def announce(context: ContextTypes.DEFAULT_TYPE, info: CampaignInfo, classes: list[ClassInfo]) -> None:
+    """The students of the campaign's classes (enrolled by the engine) hear of it, each once, in their class's
+    language, with the zone buttons (lessons come in their own evening)."""
+    svc = services(context)
+    told: set[int] = set()
+    for group in classes:
+        members = [m.learner_id for m in await db(svc.classroom.members, group.id) if m.learner_id not in told]
+        told.update(members)
+        chats = await chat_ids(svc, members)
+        text = t(
+            "telegram.campaign_class_started",
+            group.lang,
+            title=info.title.get(group.lang),
+            name=group.name,
+            weeks=info.weeks,
+        )
+        text += "\n\n" + t("telegram.campaign_zone_prompt", group.lang)
+        markup = zone_keyboard(group.lang)
+        await asyncio.gather(*(_tell(context, chat, text, markup) for chat in chats.values()))
+
+
+async def _tell(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: InlineKeyboardMarkup) -> None:
+    try:
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+    except TelegramError as error:  # a student who blocked the bot: the others still hear of it
+        logger.warning("campaign start not announced to chat %s: %s", chat_id, error)
 
 
 # --- /campaigns and /campaignreport
@@ -285,16 +319,13 @@ async def list_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     lines = [t("telegram.campaign_list_title", lang)]
     for info in sorted(mine, key=lambda c: c.id, reverse=True):
-        key = "telegram.campaign_list_ended" if info.ended_at is not None else "telegram.campaign_list_line"
-        lines.append(
-            t(
-                key,
-                lang,
-                number=info.id,
-                title=info.title.get(lang),
-                date=f"{info.start:%Y-%m-%d}",
-                weeks=info.weeks,
-                link=campaign_link(context, info),
+        name, start = info.title.get(lang), f"{info.start:%Y-%m-%d}"
+        if info.ended_at is not None:
+            line = t("telegram.campaign_list_ended", lang, number=info.id, title=name, date=start, weeks=info.weeks)
+        else:
+            link = campaign_link(context, info)
+            line = t(
+                "telegram.campaign_list_line", lang, number=info.id, title=name, date=start, weeks=info.weeks, link=link
             )
-        )
+        lines.append(line)
     await send(chat_id, context, "\n".join(lines))

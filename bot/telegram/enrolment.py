@@ -8,6 +8,7 @@ Stateless: the zone buttons carry the zone (``cz:<zone>``), and the engine check
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import ContextTypes
@@ -139,8 +140,10 @@ async def welcome(
     ask_zone: bool,
 ) -> None:
     """Joined: what comes, then the zone buttons (first campaign) or, for a student, the invite button."""
-    key = "telegram.campaign_joined_parent" if enrolment.role == Role.PARENT else "telegram.campaign_joined"
-    text = t(key, lang, title=title(info, lang), weeks=info.weeks)
+    if enrolment.role == Role.PARENT:
+        text = t("telegram.campaign_joined_parent", lang, title=title(info, lang), weeks=info.weeks)
+    else:
+        text = t("telegram.campaign_joined", lang, title=title(info, lang), weeks=info.weeks)
     if ask_zone:
         await send(chat_id, context, text + "\n\n" + t("telegram.campaign_zone_prompt", lang), zone_keyboard(lang))
         return
@@ -159,6 +162,9 @@ async def enrol_class_member(
     svc = services(context)
     picked = await known_zone(context, learner)
     enrolled = await db(svc.campaigns.enrol_class_member, class_id, learner, name)
+    if picked is not None and any(e.zone != picked for e in enrolled):
+        await db(svc.campaigns.set_zone, learner, picked)  # the zone they chose before holds here too
+        enrolled = [replace(e, zone=picked) for e in enrolled]
     for enrolment in enrolled:
         info = await db(svc.campaigns.campaign, enrolment.campaign_id)
         await welcome(context, chat_id, lang, info, enrolment, ask_zone=picked is None)

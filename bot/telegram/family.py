@@ -90,8 +90,8 @@ async def family_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await query.edit_message_reply_markup(None)
             await _accept(update, context, lang, learner, arg)
         else:
-            link = await db(svc.campaigns.unlink, learner, int(arg))
-            other = link.parent_name if link.student.learner_id == learner else link.student_name
+            gone = await db(svc.campaigns.unlink, learner, int(arg))
+            other = gone.parent_name if gone.student.learner_id == learner else gone.student_name
             await query.edit_message_reply_markup(None)
             await send(chat.id, context, t("telegram.campaign_unlinked", lang, name=other))
     except CampaignError as error:
@@ -173,8 +173,10 @@ async def family_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             name = link.parent_name if student_side else link.student_name
             found = others.get(other.id)
             shown = progress_text(found, lang) if found is not None else "–"
-            key = "telegram.campaign_family_parent" if student_side else "telegram.campaign_family_child"
-            lines.append(t(key, lang, name=name, progress=shown))
+            if student_side:
+                lines.append(t("telegram.campaign_family_parent", lang, name=name, progress=shown))
+            else:
+                lines.append(t("telegram.campaign_family_child", lang, name=name, progress=shown))
             label = t("telegram.campaign_unlink_button", lang, name=name)[:64]
             rows.append([InlineKeyboardButton(label, callback_data=f"cf:u:{link.id}")])
         if enrolment.role == Role.STUDENT:

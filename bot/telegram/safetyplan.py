@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.campaigns.card import PLAN_CHECKS, plan_card
+from bot.campaigns.card import PLAN_CHECKS, check_label, plan_card
 from bot.campaigns.records import CampaignError
 from bot.i18n import t
 from bot.telegram.enrolment import active_enrolments, refuse, stale, title
@@ -41,17 +41,6 @@ def checks_of(mask: int) -> tuple[str, ...]:
     return tuple(check for i, check in enumerate(PLAN_CHECKS) if mask & (1 << i))
 
 
-def check_name(check: str, lang: str) -> str:
-    names = {
-        "saved_number": t("telegram.campaign_plan_check_saved_number", lang),
-        "roommate": t("telegram.campaign_plan_check_roommate", lang),
-        "school": t("telegram.campaign_plan_check_school", lang),
-        "landlord": t("telegram.campaign_plan_check_landlord", lang),
-        "consular_12308": t("telegram.campaign_plan_check_consular_12308", lang),
-    }
-    return names[check]
-
-
 def step(campaign_id: int, name: str, mask: int, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """The text and buttons of a step (``start``, ``2`` or ``3``) with the checks ticked so far."""
     base = f"cp:{campaign_id}"
@@ -62,7 +51,7 @@ def step(campaign_id: int, name: str, mask: int, lang: str) -> tuple[str, Inline
         rows = []
         for i, check in enumerate(PLAN_CHECKS):
             ticked = mask & (1 << i)
-            label = ("☑ " if ticked else "☐ ") + check_name(check, lang)
+            label = ("☑ " if ticked else "☐ ") + check_label(check, lang)
             rows.append([InlineKeyboardButton(label, callback_data=f"{base}:2:{mask ^ (1 << i)}")])
         rows.append([InlineKeyboardButton(t("telegram.campaign_plan_next", lang), callback_data=f"{base}:3:{mask}")])
         return t("telegram.campaign_plan_step2", lang), InlineKeyboardMarkup(rows)

@@ -1,9 +1,9 @@
 """A campaign week on Telegram (issue 11): the Open button of a delivered lesson notice (``cw:<delivery id>``, sent
 by ``sender``) shows the week's lesson for the presser's role, then "Take this week's quiz" (``cq:<campaign>:<week>``)
-and, if the week's activity is the family safety plan, its button (``safetyplan``); a talk activity's prompt closes
-the lesson. The quiz is the week's questions as native quiz polls, one at a time: each answer (routed here by
-``lesson.poll_answer`` when the poll is neither a class poll nor a quiz round's) is recorded once by the campaign
-engine, then the next poll goes out, and after the last a one-line result.
+and, if the week's activity is the family safety plan, its button (``safetyplan``). The quiz is the week's questions
+as native quiz polls, one at a time: each answer (routed here by ``lesson.poll_answer`` when the poll is neither a
+class poll nor a quiz round's) is recorded once by the campaign engine, then the next poll goes out, and after the
+last a one-line result.
 
 Stateless: the buttons carry the campaign and week, the polls are mapped in the database (``register_poll``), so any
 worker takes the next click or answer. The engine checks that the presser is enrolled and the week delivered."""
@@ -51,7 +51,7 @@ async def open_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 def lesson_message(view: LessonView) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The lesson's text (with a talk activity's prompt) and its buttons: the quiz, the safety plan."""
+    """The lesson's text (which names the week's activity) and its buttons: the quiz, the safety plan."""
     text = lesson_text(view)
     rows = []
     if view.quiz:
@@ -60,14 +60,11 @@ def lesson_message(view: LessonView) -> tuple[str, InlineKeyboardMarkup | None]:
             callback_data=f"cq:{view.campaign_id}:{view.week}",
         )
         rows.append([button])
-    activity = view.activity
-    if activity is not None and activity.kind == ActivityKind.SAFETY_PLAN:
+    if view.activity is not None and view.activity.kind == ActivityKind.SAFETY_PLAN:
         button = InlineKeyboardButton(
             t("telegram.campaign_plan_button", view.lang), callback_data=f"cp:{view.campaign_id}:start"
         )
         rows.append([button])
-    elif activity is not None and activity.prompt is not None:
-        text += "\n\n" + t("telegram.campaign_talk", view.lang, prompt=activity.prompt.get(view.lang))
     return text, InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -15,10 +15,13 @@ Tables
   answers and Telegram polls, and the teacher's web login.
 - parent-student campaigns (``campaign``, migration 0004): campaigns and their classes, enrolments, family invites
   and links, the scheduled deliveries, the campaign answers and polls.
+- the chat channels' shared state (``channels``, migration 0005): numbered choices shown, the inbox of inbound
+  messages (each handled once) and rate-limit counters.
+- the web chat's log (``webchat``, migration 0006): each web chat conversation as its page shows it again.
 
-One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``; ``campaign``); this
-package exports every model, so ``from bot.db.models import X`` works for all of them and ``Base.metadata`` holds
-every table (the migrations compare against it).
+One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``; ``campaign``;
+``channels``; ``webchat``); this package exports every model, so ``from bot.db.models import X`` works for all of
+them and ``Base.metadata`` holds every table (the migrations compare against it).
 """
 
 from bot.db.models.base import NAMING, Base, Channel, UTCDateTime
@@ -32,6 +35,7 @@ from bot.db.models.campaign import (
     FamilyInvite,
     FamilyLink,
 )
+from bot.db.models.channels import ChannelInbox, ChatChoice, RateCounter
 from bot.db.models.classroom import (
     ClassMember,
     Classroom,
@@ -56,6 +60,7 @@ from bot.db.models.quiz import (
     TelegramPoll,
     TelegramUpdate,
 )
+from bot.db.models.webchat import WebChatLog
 
 __all__ = [
     "NAMING",
@@ -68,6 +73,8 @@ __all__ = [
     "CampaignEnrolment",
     "CampaignPoll",
     "Channel",
+    "ChannelInbox",
+    "ChatChoice",
     "ClassMember",
     "ClassSession",
     "Classroom",
@@ -81,6 +88,7 @@ __all__ = [
     "QuestionBank",
     "QuestionRedFlag",
     "QuizRun",
+    "RateCounter",
     "ReviewState",
     "RunItem",
     "SessionAnswer",
@@ -89,5 +97,6 @@ __all__ = [
     "TelegramPoll",
     "TelegramUpdate",
     "UTCDateTime",
+    "WebChatLog",
     "WebSession",
 ]

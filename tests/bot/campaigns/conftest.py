@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.campaigns.records import (
     ActivityDef,
@@ -20,12 +21,16 @@ from bot.campaigns.records import (
     Schedule,
     WeekDef,
 )
+from bot.campaigns.schedule import first_week
 from bot.campaigns.service import CampaignService
+from bot.campaigns.zones import zone as zone_of
 from bot.classroom.records import ClassInfo
 from bot.classroom.service import ClassroomService
 from bot.db import Database
+from bot.db.models import CampaignEnrolment, Learner
 from bot.knowledge import KnowledgeBase
 from bot.quiz import engine
+from bot.quiz.engine import table
 from bot.quiz.synthetic import SOURCE, synthetic_banks
 
 #: The campaign starts on Monday 1 March 2027; lessons go out on Mondays at 19:00 local, quiet 21:30-08:00.
@@ -155,3 +160,36 @@ def school(svc: CampaignService, classroom: ClassroomService) -> School:
         classroom.join(info.id, learner, name)
     campaign = svc.start_campaign(teacher, "drill", class_ids=[info.id], lang="en")
     return School(svc, classroom, teacher, classroom.class_by_id(info.id), students, list(NAMES), campaign)
+
+
+def crowd(svc: CampaignService, organiser: int, n: int, *, prefix: str = "9", zone: str = "beijing") -> CampaignInfo:
+    """An open campaign with ``n`` students (learners ``telegram``/``<prefix><i>``), inserted in bulk as the
+    start of a campaign inserts its classes' members: each due for week 1 on schedule."""
+    campaign = svc.start_campaign(organiser, "drill", open=True, lang="en")
+    with svc.db.write() as s:
+        now = svc.clock()
+        learners = table(Learner)
+        s.connection().execute(
+            learners.insert(),
+            [{"channel": "telegram", "external_id": f"{prefix}{i}", "lang": "en", "created_at": now} for i in range(n)],
+        )
+        ids = s.scalars(select(Learner.id).where(Learner.external_id.like(f"{prefix}%"))).all()
+        due = first_week(CAMPAIGN_START, SCHEDULE, zone_of(zone).tz, now)
+        s.connection().execute(
+            table(CampaignEnrolment).insert(),
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "learner_id": learner_id,
+                    "role": "student",
+                    "lang": "en",
+                    "zone": zone,
+                    "display_name": f"S{learner_id}",
+                    "enrolled_at": now,
+                    "next_week": due[0],
+                    "next_due_at": due[1],
+                }
+                for learner_id in ids
+            ],
+        )
+    return campaign

@@ -160,11 +160,14 @@ def test_ending_a_campaign_is_the_organisers_and_stops_the_schedule(school: Scho
     with pytest.raises(CampaignError) as error:
         svc.end_campaign(school.students[0], campaign.id)
     assert error.value.key == "campaign.not_organiser"
+    clock.set(WEEK1_BEIJING)
+    assert svc.plan_due() == len(NAMES)  # week 1 is planned, not sent yet
     ended = svc.end_campaign(school.teacher, campaign.id)
     assert ended.ended_at == clock.now
     assert svc.end_campaign(school.teacher, campaign.id).ended_at == ended.ended_at
     assert svc.learner_enrolments(school.students[0]) == []
-    clock.set(WEEK1_BEIJING + timedelta(minutes=1))
+    assert svc.claim() == []  # its pending deliveries are skipped
+    clock.set(WEEK1_BEIJING + timedelta(days=7))
     assert svc.plan_due() == 0
     with pytest.raises(CampaignError) as late:
         svc.enrol(campaign.id, school.students[0], lang="en", display_name="Ann")

@@ -57,10 +57,11 @@ def deliver_next_week(bot: RunningBot, standin: StandIn, clock: Clock, who: dict
     clock.advance((due - clock()).total_seconds() + 60)
     svc.plan_due()
     mine = None
-    for out in svc.claim(limit=1000):
-        svc.mark_sent(out.delivery_id, out.claim, None)
-        if out.external_id == str(who["id"]) and out.kind == DeliveryKind.LESSON:
-            mine = out.delivery_id
+    while claimed := svc.claim(limit=1000):  # one per chat a claim: reminders due first, then the lesson
+        for out in claimed:
+            svc.mark_sent(out.delivery_id, out.claim, None)
+            if out.external_id == str(who["id"]) and out.kind == DeliveryKind.LESSON:
+                mine = out.delivery_id
     if mine is not None:
         return mine
     deadline = time.monotonic() + timeout  # the pump took it: its notice carries the id

@@ -32,7 +32,11 @@ def said(standin: StandIn, chat_id: int, needle: str, timeout: float = 20.0) -> 
                 return c
         return None
 
-    standin.wait_for(lambda calls: find(calls) is not None, timeout)
+    try:
+        standin.wait_for(lambda calls: find(calls) is not None, timeout)
+    except TimeoutError:
+        texts = [c.params.get("text") for c in standin.sent() if str(c.params.get("chat_id")) == str(chat_id)]
+        raise AssertionError(f"{needle!r} not said to {chat_id}; said: {texts[-5:]}") from None
     found = find(standin.sent())
     assert found is not None
     return found

@@ -10,9 +10,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.campaigns.records import Bilingual, CampaignInfo, CampaignReport, Funnel, QuestionResult, Role
+from bot.campaigns.records import (
+    ActivityDef,
+    ActivityKind,
+    Bilingual,
+    CampaignInfo,
+    CampaignReport,
+    Funnel,
+    LessonView,
+    QuestionResult,
+    Role,
+)
 from bot.classroom.records import ClassInfo
-from bot.telegram import campaigns
+from bot.telegram import campaigns, weekly
 from bot.telegram.campaignreport import report_chart, report_text
 from tests.bot.telegram.campaigning import DRILL_TITLE, deliver_next_week, enrol, next_monday, start_campaign
 from tests.bot.telegram.standin import StandIn, user
@@ -67,6 +77,8 @@ def test_an_organiser_starts_a_campaign_for_a_class_step_by_step(standin: StandI
     assert (info.class_ids, info.open, info.start, info.join_token) == ((first.id,), False, monday, token.group(1))
     enrolled = bot.services.campaigns.learner_enrolments(learner(bot, ANN))
     assert [(c.id, e.role, e.class_id) for c, e in enrolled] == [(info.id, Role.STUDENT, first.id)]
+    told = said(standin, ANN["id"], "Your class “Class 3B” takes part in “Family scam drill”")
+    assert "cz:london" in buttons(told)  # the class's students hear of it, and pick their zone
 
     say(standin, ORGANISER, "/campaigns")
     listed = said(standin, ORGANISER["id"], "Your campaigns").params["text"]
@@ -136,7 +148,7 @@ def test_every_wizard_step_fits_in_callback_data(make_campaign_bot, lang: str) -
         (" 2027/1/5 ", date(2027, 1, 5)),
         ("2026-12-01", date(2026, 12, 1)),
         ("2026-11-30", None),
-        ("2027-12-02", None),
+        ("2027-12-03", None),
         ("2027-02-30", None),
         ("15.1.2027", None),
     ],
@@ -208,7 +220,7 @@ def test_a_week_not_delivered_yet_is_not_shown(standin: StandIn, make_campaign_b
     info = start_campaign(bot, ORGANISER, clock)
     enrol(bot, info, ANN)
     press(standin, ANN, f"cq:{info.id}:3")
-    said(standin, ANN["id"], "Week 3 has not been sent yet.")
+    said(standin, ANN["id"], "That week's lesson has not been sent yet.")
     assert standin.sent("sendPoll") == []
 
 
@@ -235,7 +247,7 @@ def test_the_organiser_gets_the_report_and_nobody_else(standin: StandIn, make_ca
     say(standin, ORGANISER, "/campaignreport")
     photo = standin.wait_calls("sendPhoto", 1, chat_id=ORGANISER["id"])[0]
     assert photo.params["photo"]["head"].startswith(b"\x89PNG")
-    text = said(standin, ORGANISER["id"], "1 students").params["text"]
+    text = said(standin, ORGANISER["id"], "Students enrolled: 1;").params["text"]
     assert DRILL_TITLE in text and "Week 1 (students)" in text and "1 of 1 right" in text
 
     say(standin, OTHER, f"/campaignreport {info.id}")
@@ -251,11 +263,36 @@ def test_report_text_and_chart_from_a_report() -> None:
     funnel = Funnel(10, 4, 3, 20, 12, 30, 2, 1)
     questions = (
         QuestionResult(1, Role.STUDENT, "q1", "Is a call from the police asking for money real?", 10, 7, (("Yes", 2),)),
-        QuestionResult(1, Role.PARENT, "q2", "x" * 100, 0, 0, ()),
+        QuestionResult(1, Role.PARENT, "q2", "x" * 100, 3, 1, ()),
+        QuestionResult(2, Role.STUDENT, "q3", "Not answered yet", 0, 0, ()),
     )
     report = CampaignReport(info, funnel, ((1, funnel),), (), questions)
     text = report_text(report, "en")
-    assert "10 students, 4 parents; 3 students with a parent taking part (30%)" in text
+    assert "Students enrolled: 10; parents: 4; students with a parent taking part: 3 (30%)" in text
     assert "Week 1 (students) Is a call from the police asking for money real?: 7 of 10 right" in text
-    assert "Most chosen wrong answer: Yes (2×)" in text and "x" * 60 not in text
+    assert "Most chosen wrong answer: Yes (2×)" in text and "x" * 59 + "…: 1 of 3 right" in text
+    assert "Not answered yet" not in text and "No answers yet." not in text
+    unanswered = CampaignReport(info, funnel, (), (), questions[2:])
+    assert report_text(unanswered, "en").endswith("Each week's quiz:\nNo answers yet.")
     assert report_chart(report, "en").startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("activity", "expected"),
+    [
+        (None, ["cq:5:2"]),
+        (ActivityDef(ActivityKind.SAFETY_PLAN), ["cq:5:2", "cp:5:start"]),
+        (ActivityDef(ActivityKind.TALK, Bilingual(zh="聊聊", en="Talk it over")), ["cq:5:2"]),
+    ],
+    ids=["none", "safety-plan", "talk"],
+)
+def test_a_lesson_message_has_its_quiz_and_activity(activity: ActivityDef | None, expected: list[str]) -> None:
+    view = LessonView(
+        5, 2, 4, Role.PARENT, "en", "Drill", "Virtual kidnapping", "A video of your child.",
+        (("A ransom call", "Kidnappers do not call"),), ("Hang up.", "Call 110."), "MPS https://www.mps.gov.cn",
+        ("parents_002", "parents_003"), activity,
+    )  # fmt: skip
+    text, markup = weekly.lesson_message(view)
+    assert markup is not None and [b.callback_data for row in markup.inline_keyboard for b in row] == expected
+    assert "Virtual kidnapping" in text and "A ransom call" in text and "Call 110." in text
+    assert text.count("Talk it over") == (activity is not None and activity.prompt is not None)  # named once
