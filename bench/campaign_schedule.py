@@ -14,7 +14,7 @@ here with Telegram's 30 messages a second) and measured from inside:
 - the JobQueue's jobs (one repeating job, however many recipients and weeks).
 
 The same child against a database of the due campaign alone (10,000 recipients) gives the baseline: the difference
-is what the 990,000 waiting enrolments cost the process.
+is what the 990,000 other enrolments (waiting, or with --all-due due too) cost the process.
 Usage: .venv/bin/python bench/campaign_schedule.py [--backend sqlite|postgres] [--campaigns 100]
        [--recipients 10000] [--all-due] [--seconds 20]
 """
@@ -61,7 +61,7 @@ def main() -> int:
     print(line(f"{args.campaigns} campaigns x {args.recipients:,} ({due} due now)", large))
     waiting = large["enrolments"] - small["enrolments"]
     print(
-        f"  the {waiting:,} waiting enrolments cost the bot {large['vmhwm_mb'] - small['vmhwm_mb']:+.1f} MB "
+        f"  the {waiting:,} other enrolments cost the bot {large['vmhwm_mb'] - small['vmhwm_mb']:+.1f} MB "
         f"of peak memory and {large['startup_s'] - small['startup_s']:+.3f} s of start-up"
     )
     out = write_results(
