@@ -13,6 +13,7 @@ Tables
 
 - classroom quiz sessions (``classroom``, migration 0003): classes, members, live sessions, their questions,
   answers and Telegram polls, and the teacher's web login.
+- the WeChat Official Account's cached access token (``wechat``, migration 0006): ``wechat_tokens``.
 
 One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``); this package
 exports every model, so ``from bot.db.models import X`` works for all of them and ``Base.metadata`` holds every
@@ -44,6 +45,7 @@ from bot.db.models.quiz import (
     TelegramPoll,
     TelegramUpdate,
 )
+from bot.db.models.wechat import WeChatToken
 
 __all__ = [
     "NAMING",
@@ -69,5 +71,6 @@ __all__ = [
     "TelegramPoll",
     "TelegramUpdate",
     "UTCDateTime",
+    "WeChatToken",
     "WebSession",
 ]
