@@ -7,6 +7,7 @@ the reply, sends it and sets slots. The text it sees was masked by the Rasa chan
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,8 @@ from bot.assistant import teach, verdicts
 from bot.assistant.analysis import Analysis, analyse
 from bot.assistant.places import find_places
 from bot.assistant.teach import Context, Reply
+from bot.channels.replies import URGENT
+from bot.i18n import t
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.shared.labels import Kind, ScamType
 from bot.shared.lang import Lang, Script, reply_language
@@ -44,11 +47,27 @@ def context_from(tracker: Tracker, lang: Lang) -> Context:
     )
 
 
+#: How the stop-now steps of a teaching reply begin (``bot.assistant.teach.stop_now_block``), in each language.
+STOP_NOW_TITLES = tuple(t("assistant.stop_now_title", lang) for lang in Lang)
+
+
+def urgent(message: str) -> bool:
+    """Is ``message`` the stop-now steps?"""
+    return message.startswith(STOP_NOW_TITLES)
+
+
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """The reply's messages in order, the buttons under the last. The stop-now steps are one message (Rasa's REST
+    channel splits a text at blank lines: they have none) followed by the marker ``{"custom": {"urgent": true}}``,
+    which chat channels read (``bot.channels.replies.items``) and others ignore (it has no text)."""
     for i, message in enumerate(reply.messages):
         last = i == len(reply.messages) - 1
         buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons] if last else []
-        dispatcher.utter_message(text=message, buttons=buttons)
+        if urgent(message):
+            dispatcher.utter_message(text=re.sub(r"\n\s*\n", "\n", message), buttons=buttons)
+            dispatcher.utter_message(json_message={URGENT: True})
+        else:
+            dispatcher.utter_message(text=message, buttons=buttons)
 
 
 class TeachingAction(Action, metaclass=ABCMeta):

@@ -65,10 +65,10 @@ def telegram(
     except ConfigError as error:
         err(str(error))
         raise typer.Exit(2) from None
+    from bot.channels.assistant import Assistant
     from bot.classroom.service import ClassroomService
     from bot.knowledge import load_knowledge
     from bot.telegram.app import build_application
-    from bot.telegram.assistant import Assistant
     from bot.telegram.services import Services
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -10,11 +10,11 @@ from telegram import Message, Update
 from telegram.constants import MessageEntityType
 from telegram.ext import ContextTypes
 
+from bot.channels.assistant import AssistantError
 from bot.i18n import t
 from bot.shared.lang import Script, reply_language
 from bot.shared.privacy import MaskingFilter, mask
 from bot.telegram import quiz
-from bot.telegram.assistant import AssistantError
 from bot.telegram.learners import is_private, language
 from bot.telegram.replies import keyboard, pressed, send
 from bot.telegram.services import services

@@ -11,13 +11,13 @@ from typing import Any, TypeVar
 
 from telegram.ext import ContextTypes
 
+from bot.channels.assistant import Assistant
 from bot.classroom.records import SessionInfo
 from bot.classroom.service import ClassroomService
 from bot.knowledge import KnowledgeBase
 from bot.quiz.service import QuizService
 from bot.settings import settings
 from bot.telegram.answers import VoteBatcher
-from bot.telegram.assistant import Assistant
 from bot.telegram.classvotes import ClassVoteBatcher
 
 T = TypeVar("T")

@@ -13,14 +13,29 @@ Tables
 
 - classroom quiz sessions (``classroom``, migration 0003): classes, members, live sessions, their questions,
   answers and Telegram polls, and the teacher's web login.
+- parent-student campaigns (``campaign``, migration 0004): campaigns and their classes, enrolments, family invites
+  and links, the scheduled deliveries, the campaign answers and polls.
+- the chat channels' shared state (``channels``, migration 0005): numbered choices shown, the inbox of inbound
+  messages (each handled once) and rate-limit counters.
 - the WeChat Official Account's cached access token (``wechat``, migration 0006): ``wechat_tokens``.
 
-One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``); this package
-exports every model, so ``from bot.db.models import X`` works for all of them and ``Base.metadata`` holds every
-table (the migrations compare against it).
+One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``; ``campaign``;
+``channels``; ``wechat``); this package exports every model, so ``from bot.db.models import X`` works for all of
+them and ``Base.metadata`` holds every table (the migrations compare against it).
 """
 
 from bot.db.models.base import NAMING, Base, Channel, UTCDateTime
+from bot.db.models.campaign import (
+    Campaign,
+    CampaignAnswer,
+    CampaignClass,
+    CampaignDelivery,
+    CampaignEnrolment,
+    CampaignPoll,
+    FamilyInvite,
+    FamilyLink,
+)
+from bot.db.models.channels import ChannelInbox, ChatChoice, RateCounter
 from bot.db.models.classroom import (
     ClassMember,
     Classroom,
@@ -51,10 +66,20 @@ __all__ = [
     "NAMING",
     "Attempt",
     "Base",
+    "Campaign",
+    "CampaignAnswer",
+    "CampaignClass",
+    "CampaignDelivery",
+    "CampaignEnrolment",
+    "CampaignPoll",
     "Channel",
+    "ChannelInbox",
+    "ChatChoice",
     "ClassMember",
     "ClassSession",
     "Classroom",
+    "FamilyInvite",
+    "FamilyLink",
     "Learner",
     "LearnerAudience",
     "LoginLink",
@@ -63,6 +88,7 @@ __all__ = [
     "QuestionBank",
     "QuestionRedFlag",
     "QuizRun",
+    "RateCounter",
     "ReviewState",
     "RunItem",
     "SessionAnswer",

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 
+from bot.channels.assistant import Assistant
 from bot.db import Database
 from bot.knowledge import load_knowledge
 from bot.quiz.service import QuizService, utcnow
 from bot.telegram.app import build_application
-from bot.telegram.assistant import Assistant
 from bot.telegram.config import TelegramConfig
 from bot.telegram.services import Services
 from tests.bot.telegram.standin import TOKEN, StandIn

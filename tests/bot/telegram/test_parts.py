@@ -9,13 +9,13 @@ import pytest
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.channels.assistant import Assistant
 from bot.db import Database
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import ScamType
 from bot.quiz.service import QuizService
 from bot.telegram import conversation, lesson, onboarding, quiz, replies, students, teacher, wizard
 from bot.telegram.app import build_application, command_menu
-from bot.telegram.assistant import Assistant
 from bot.telegram.chart import mastery_chart
 from bot.telegram.config import TelegramConfig
 from bot.telegram.services import Services
