@@ -32,19 +32,18 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
-from wechatpy import parse_message
-from wechatpy.crypto import WeChatCrypto
-from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-from wechatpy.replies import TextReply
-from wechatpy.utils import check_signature
+from wechatpy import parse_message  # type: ignore[import-untyped]
+from wechatpy.crypto import WeChatCrypto  # type: ignore[import-untyped]
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException  # type: ignore[import-untyped]
+from wechatpy.replies import TextReply  # type: ignore[import-untyped]
+from wechatpy.utils import check_signature  # type: ignore[import-untyped]
 
 from bot.channels.assistant import Assistant
+from bot.channels.chart import mastery_chart
 from bot.channels.choices import Choices
 from bot.channels.ids import wechat_conversation
 from bot.channels.inbox import Inbox
-from bot.channels.replies import Item
 from bot.channels.turn import Conversation
-from bot.channels.chart import mastery_chart
 from bot.db import Database
 from bot.db.models import Channel
 from bot.i18n import t
@@ -133,11 +132,11 @@ class WeChat:
             xml = self._open(body, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""), safe)
         except (InvalidSignatureException, InvalidAppIdException):
             return PlainTextResponse("forbidden", status_code=403)
-        except Exception:  # noqa: BLE001  # malformed XML, base64 or padding: wechatpy raises many kinds
+        except Exception:  # malformed XML, base64 or padding: wechatpy raises many kinds
             return PlainTextResponse("bad request", status_code=400)
         try:
             message = parse_message(xml)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return PlainTextResponse("bad request", status_code=400)
         todo = inbound(message) if message is not None else None
         if todo is None:
@@ -209,7 +208,7 @@ class WeChat:
             )
             response.raise_for_status()
             slots = response.json().get("slots") or {}
-        except Exception as error:  # noqa: BLE001  # a missing language is not worth failing the answer for
+        except Exception as error:  # a missing language is not worth failing the answer for
             logger.warning("the conversation's language is unknown: %s", type(error).__name__)
             return None
         lang = slots.get("lang")

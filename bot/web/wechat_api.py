@@ -23,8 +23,8 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 import requests
-from wechatpy import WeChatClient
-from wechatpy.exceptions import WeChatClientException
+from wechatpy import WeChatClient  # type: ignore[import-untyped]
+from wechatpy.exceptions import WeChatClientException  # type: ignore[import-untyped]
 
 from bot.shared.privacy import MaskingFilter
 from bot.web.wechat_config import WeChatConfig
@@ -56,7 +56,7 @@ def who(openid: str) -> str:
     return "u:" + hashlib.sha256(openid.encode()).hexdigest()[:10]
 
 
-class _Client(WeChatClient):  # type: ignore[misc]  # wechatpy has no type hints
+class _Client(WeChatClient):
     """wechatpy's client on another API base, with the token from the shared storage and no retry of its own."""
 
     def __init__(self, config: WeChatConfig, storage: DatabaseStorage, timeout: float) -> None:
@@ -71,7 +71,9 @@ class _Client(WeChatClient):  # type: ignore[misc]  # wechatpy has no type hints
         return token if token is not None else self.storage.refresh(self.access_token_key, self._fetch)
 
     def fetch_access_token(self) -> dict[str, Any]:
-        token = self.storage.refresh(self.access_token_key, self._fetch, refused=self.storage.get(self.access_token_key))
+        token = self.storage.refresh(
+            self.access_token_key, self._fetch, refused=self.storage.get(self.access_token_key)
+        )
         return {"access_token": token}
 
     def _fetch(self) -> tuple[str, int]:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from wechatpy.session import SessionStorage
+from wechatpy.session import SessionStorage  # type: ignore[import-untyped]
 
 from bot.db import Database
 from bot.db.models import WeChatToken
@@ -33,7 +33,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class DatabaseStorage(SessionStorage):  # type: ignore[misc]  # wechatpy has no type hints
+class DatabaseStorage(SessionStorage):
     """Session values by key with an expiry, in ``wechat_tokens``; safe with several workers."""
 
     def __init__(self, db: Database, clock: Clock = utcnow) -> None:

@@ -273,7 +273,7 @@ class WeChatStandIn:
     @property
     def base_url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/cgi-bin/"
+        return f"http://{host!s}:{port}/cgi-bin/"
 
     # --- scripting the API
 
@@ -447,7 +447,8 @@ class WeChatStandIn:
         message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
         for part in message.iter_parts():
             if part.get_param("name", header="content-disposition") == "media":
-                payload = part.get_payload(decode=True) or b""
+                payload = part.get_payload(decode=True)
+                payload = payload if isinstance(payload, bytes) else b""
                 media_id = f"MEDIA_{len(self.uploads) + 1}_{secrets.token_hex(6)}"
                 self.uploads.append(Upload(kind, str(part.get_filename()), len(payload), payload[:8], media_id))
                 return {"type": kind, "media_id": media_id, "created_at": int(time.time())}
