@@ -13,7 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.i18n import t
-from bot.quiz.present import scam_name
+from bot.knowledge import load_knowledge
 
 CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -69,7 +69,8 @@ def mastery_chart(mastery: dict[str, float], lang: str) -> bytes:
     """Mastery per scam type, weakest at the top. Chinese labels when a CJK font is installed, else English."""
     label_lang, family = label_font(lang)
     items = list(mastery.items())[::-1]  # weakest first in the dict: draw it at the top
-    labels = [scam_name(scam, label_lang) for scam, _ in items]
+    kb = load_knowledge()
+    labels = [kb.scam(scam).name.en if label_lang == "en" else kb.scam(scam).name.zh for scam, _ in items]
     values = [round(v * 100) for _, v in items]
     return percent_bars(
         labels, values, family, t("chart.mastery_axis", label_lang), t("chart.mastery_title", label_lang)

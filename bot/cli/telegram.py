@@ -21,10 +21,12 @@ from bot.cli.terminal import DB_HELP, err, quiz_service, start_stack
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+    from starlette.routing import BaseRoute
     from telegram.ext import Application
 
     from bot.classroom.service import ClassroomService
     from bot.telegram.config import TelegramConfig
+    from bot.web.wechat_config import WeChatConfig
 
 
 def telegram(
@@ -46,7 +48,8 @@ def telegram(
     db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Run the Telegram bot and the web app. The token comes from TELEGRAM_BOT_TOKEN; TELEGRAM_API_BASE_URL points
-    it at another Bot API server."""
+    it at another Bot API server. With WECHAT_TOKEN (and the account's WECHAT_* settings) the web app also serves the
+    WeChat Official Account's callback URL, /wechat."""
     import logging
 
     from bot.settings import settings
@@ -63,6 +66,14 @@ def telegram(
             webhook_url, listen or defaults.web_listen, port if port is not None else defaults.web_port
         )
     except ConfigError as error:
+        err(str(error))
+        raise typer.Exit(2) from None
+    from bot.web.wechat_config import ConfigError as WeChatConfigError
+    from bot.web.wechat_config import WeChatConfig
+
+    try:
+        wechat = WeChatConfig.from_settings()
+    except WeChatConfigError as error:
         err(str(error))
         raise typer.Exit(2) from None
     from bot.channels.assistant import Assistant
@@ -84,24 +95,37 @@ def telegram(
     classroom = ClassroomService(quiz.db, clock=quiz.clock)
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve(build_application(config, services), classroom, config, defaults.public_url))
+            asyncio.run(
+                serve(build_application(config, services), classroom, config, defaults.public_url, wechat=wechat)
+            )
     finally:
         if stack is not None:
             stack.stop()
 
 
-async def serve(application: Application, classroom: ClassroomService, config: TelegramConfig, public_url: str) -> None:
+async def serve(
+    application: Application,
+    classroom: ClassroomService,
+    config: TelegramConfig,
+    public_url: str,
+    *,
+    wechat: WeChatConfig | None = None,
+) -> None:
     """Start the bot (long polling, or the webhook route), serve the web app until Ctrl-C or SIGTERM, then stop
-    both in order: the web server first (no new updates), then the application (its pending updates finish)."""
+    both in order: the web server first (no new updates), then the application (its pending updates finish).
+    ``wechat``: also serve the WeChat Official Account's callback (``/wechat``) on the same assistant."""
     from telegram import Update
 
     from bot.telegram.webhook import PATH, webhook_route
     from bot.web.app import create_app
+    from bot.web.wechat import WeChat
 
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    routes = [webhook_route(application, config.webhook_secret, PATH)] if config.webhook_url else []
+    routes: list[BaseRoute] = [webhook_route(application, config.webhook_secret, PATH)] if config.webhook_url else []
+    if wechat is not None:
+        routes += WeChat(wechat, classroom.db, application.bot_data["services"].assistant).routes()
     web = create_app(
         classroom,
         classroom.db,

@@ -25,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.background import BackgroundTask
@@ -63,6 +63,10 @@ PATH = "/wechat"
 MAX_BODY = 64 * 1024
 #: How often a retry looks whether the first delivery has decided how to answer.
 POLL = 0.05
+#: A claim still undecided this long after its deadline was the claim of a worker that died: a retry takes over.
+TAKE_OVER = timedelta(seconds=2)
+#: The inbox keeps a message this long (WeChat retries within 15 s), and is pruned at most this often per worker.
+KEEP, PRUNE_EVERY = timedelta(days=1), timedelta(hours=1)
 
 
 def utcnow() -> datetime:
@@ -99,6 +103,7 @@ class WeChat:
         self.api = api if api is not None else WeChatApi(config, DatabaseStorage(db))
         self.quiz = QuizService(db)
         self.clock = clock
+        self.pruned = datetime.min.replace(tzinfo=UTC)
 
     def routes(self) -> list[BaseRoute]:
         return [Route(PATH, self.verify, methods=["GET"]), Route(PATH, self.callback, methods=["POST"])]
@@ -142,8 +147,13 @@ class WeChat:
         if todo is None:
             return _success()
         reply = _Replier(self, message, safe, q.get("nonce", ""), q.get("timestamp", ""))
-        if not await self.inbox.claim(CHANNEL, todo.key, self.clock()):
+        now = self.clock()
+        stale = timedelta(seconds=self.config.reply_deadline) + TAKE_OVER
+        if not await self.inbox.claim(CHANNEL, todo.key, now, stale_after=stale):
             return await self._again(todo, reply, started)
+        if now - self.pruned > PRUNE_EVERY:
+            self.pruned = now
+            await self.inbox.prune(now - KEEP)
         return await self._first(todo, reply, started)
 
     def _open(self, body: bytes, signature: str, timestamp: str, nonce: str, safe: bool) -> str:
