@@ -25,6 +25,15 @@ KEYS: tuple[str, ...] = (
     "campaign.unknown_zone",
     "campaign.unknown_invite",
     "campaign.invite_expired",
+    # --- campaign-db: the engine's rules (bot.campaigns.enrol, family, answers)
+    "campaign.unknown_class",
+    "campaign.not_class_teacher",
+    "campaign.bad_lang",
+    "campaign.class_only",
+    "campaign.role_taken",
+    "campaign.own_invite",
+    "campaign.not_in_quiz",
+    "campaign.bad_answer",
 )
 
 

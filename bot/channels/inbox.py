@@ -51,13 +51,13 @@ def claim(session: Session, channel: str, key: str, now: datetime, *, stale_afte
     that was never finished and is older than that is taken over (its worker died)."""
     _check(channel, key)
     insert = dialect_insert(session)
-    inserted = changed(
-        session,
+    inserted = session.execute(
         insert(ChannelInbox)
         .values(channel=channel, key=key, received_at=now, done_at=None, reply=None)
-        .on_conflict_do_nothing(index_elements=[ChannelInbox.channel, ChannelInbox.key]),
-    )
-    if inserted:
+        .on_conflict_do_nothing(index_elements=[ChannelInbox.channel, ChannelInbox.key])
+        .returning(ChannelInbox.key)
+    ).scalar_one_or_none()
+    if inserted is not None:  # (RETURNING, not the row count: an ORM INSERT's count is not reliable)
         return True
     if stale_after is None:
         return False

@@ -11,6 +11,7 @@ from telegram.constants import MessageEntityType
 from telegram.ext import ContextTypes
 
 from bot.channels.assistant import AssistantError
+from bot.channels.replies import choices_of, items
 from bot.i18n import t
 from bot.shared.lang import Script, reply_language
 from bot.shared.privacy import MaskingFilter, mask
@@ -65,11 +66,11 @@ async def relay(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str
         logger.error("assistant unavailable: %s", error)
         await send(chat.id, context, t("telegram.assistant_down", await language(update, context)))
         return
-    texts = [str(r.get("text") or "") for r in replies if r.get("text")]
-    buttons = [b for r in replies for b in (r.get("buttons") or [])]
-    if not texts:
+    shown = items(replies)
+    if not shown:
         return
-    await send(chat.id, context, "\n\n".join(texts), keyboard(buttons))
+    buttons = [{"title": c.title, "payload": c.payload} for c in choices_of(shown)]
+    await send(chat.id, context, "\n\n".join(item.text for item in shown), keyboard(buttons))
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

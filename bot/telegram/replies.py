@@ -6,6 +6,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.channels.replies import split as split_text
+
 MAX_MESSAGE = 4096
 MAX_CALLBACK = 64  # bytes of callback data
 MAX_BUTTON = 64  # characters of a button title shown
@@ -22,20 +24,9 @@ def keyboard(buttons: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
 
 
 def split(text: str) -> list[str]:
-    """Telegram's 4,096-character limit: long replies go in several messages, cut at line ends."""
-    parts, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > MAX_MESSAGE:
-            parts.append(line[:MAX_MESSAGE])
-            line = line[MAX_MESSAGE:]
-        if len(current) + len(line) + 1 > MAX_MESSAGE:
-            parts.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        parts.append(current)
-    return parts or ["…"]
+    """Telegram's 4,096-character limit: long replies go in several messages, cut at paragraph or line ends
+    (:func:`bot.channels.replies.split`)."""
+    return split_text(text, MAX_MESSAGE) or ["…"]
 
 
 async def send(
