@@ -63,8 +63,9 @@ PATH = "/wechat"
 MAX_BODY = 64 * 1024
 #: How often a retry looks whether the first delivery has decided how to answer.
 POLL = 0.05
-#: A claim still undecided this long after its deadline was the claim of a worker that died: a retry takes over.
-TAKE_OVER = timedelta(seconds=2)
+#: A claim still undecided this long after its deadline was the claim of a worker that died: a later retry takes
+#: over (WeChat retries about 5, 10 and 15 s after sending).
+TAKE_OVER = timedelta(seconds=5)
 #: The inbox keeps a message this long (WeChat retries within 15 s), and is pruned at most this often per worker.
 KEEP, PRUNE_EVERY = timedelta(days=1), timedelta(hours=1)
 
@@ -166,30 +167,47 @@ class WeChat:
     # --- the first delivery of a message, and its retries
 
     async def _first(self, todo: Inbound, reply: _Replier, started: float) -> Response:
+        """Answer within the deadline, whatever happens: the database and WeChat's API are used after the response
+        (a background task), never before it once the turn is done."""
         task = asyncio.create_task(self._answer(todo))
         left = self.config.reply_deadline - (time.monotonic() - started)
         done, _ = await asyncio.wait({task}, timeout=max(0.0, left))
         if task in done and task.exception() is None:
             answer = task.result()
             passive = answer.texts[0] if answer.texts else None
-            await self.inbox.finish(CHANNEL, todo.key, {"passive": passive}, self.clock())
             rest = Answer(answer.texts[1:], answer.chart_lang)
-            later = BackgroundTask(self._deliver, todo.openid, rest) if rest.texts or rest.chart_lang else None
-            return reply(passive, later)
-        await self.inbox.finish(CHANNEL, todo.key, {"passive": None}, self.clock())
+            return reply(passive, BackgroundTask(self._then, todo, passive, rest))
         logger.info("%s: the reply was late or failed: it goes by the customer-service API", who(todo.openid))
-        return _success(BackgroundTask(self._late, todo.openid, task))
+        return _success(BackgroundTask(self._late, todo, task))
+
+    async def _then(self, todo: Inbound, passive: str | None, rest: Answer) -> None:
+        """After a passive reply: the decision stored for retries, then the rest sent."""
+        await self.inbox.finish(CHANNEL, todo.key, {"passive": passive}, self.clock())
+        if rest.texts or rest.chart_lang:
+            await self._deliver(todo.openid, rest)
+
+    async def _late(self, todo: Inbound, task: asyncio.Task[Answer]) -> None:
+        """After ``success``: the decision stored for retries, then every text sent when the turn is done."""
+        await self.inbox.finish(CHANNEL, todo.key, {"passive": None}, self.clock())
+        try:
+            answer = await task
+        except Exception:
+            logger.exception("%s: the turn failed", who(todo.openid))
+            answer = Answer([t("channels.assistant_down", "zh")])
+        await self._deliver(todo.openid, answer)
 
     async def _again(self, todo: Inbound, reply: _Replier, started: float) -> Response:
         """A retry: the first delivery's passive reply again (its answer was lost), or ``success``; never a turn."""
-        while True:
-            entry = await self.inbox.result(CHANNEL, todo.key)
+        while (left := self.config.reply_deadline - (time.monotonic() - started)) > POLL:
+            try:
+                entry = await asyncio.wait_for(self.inbox.result(CHANNEL, todo.key), timeout=left)
+            except TimeoutError:
+                break
             if entry is not None and entry.done:
                 passive = (entry.reply or {}).get("passive")
                 return reply(str(passive), None) if passive else _success()
-            if time.monotonic() - started + POLL > self.config.reply_deadline:
-                return _success()
             await asyncio.sleep(POLL)
+        return _success()
 
     # --- the answer
 
@@ -223,14 +241,6 @@ class WeChat:
             return None
         lang = slots.get("lang")
         return lang if lang in ("zh", "en") else None
-
-    async def _late(self, openid: str, task: asyncio.Task[Answer]) -> None:
-        try:
-            answer = await task
-        except Exception:
-            logger.exception("%s: the turn failed", who(openid))
-            answer = Answer([t("channels.assistant_down", "zh")])
-        await self._deliver(openid, answer)
 
     async def _deliver(self, openid: str, answer: Answer) -> None:
         """The texts, then the chart, by the customer-service API; given up at the first refusal (logged)."""

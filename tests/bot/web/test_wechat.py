@@ -6,6 +6,7 @@ records the customer-service messages and media). Only WeChat is faked."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -199,12 +200,17 @@ def test_a_quiz_round_by_typing_letters_then_progress_with_the_chart(account: Ac
     with quiz_database.read() as s:
         learner = s.scalar(select(Learner).where(Learner.channel == Channel.WECHAT, Learner.external_id == user))
         assert learner is not None  # keyed by channel wechat and the OpenID
-    uploads = len(account.standin.uploads)
+    uploads, before = len(account.standin.uploads), len(account.standin.sent_to(user))
     report = account.send(event(user, "CLICK", "PROGRESS"))  # the menu's progress: the same as typing it
     assert report.content is not None and "掌握程度" in report.content
-    sent = account.standin.wait_sent(user, 1)
-    assert sent[-1].kind == "image" and len(account.standin.uploads) == uploads + 1
-    assert account.standin.uploads[-1].head.startswith(b"\x89PNG")
+    sent = account.standin.wait_sent(user, before + 1)  # the rest of the report (if long), then the chart
+    deadline = time.monotonic() + 20
+    while not any(s.kind == "image" for s in sent[before:]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        sent = account.standin.sent_to(user)
+    images = [s for s in sent[before:] if s.kind == "image"]
+    assert len(images) == 1 and sent[-1].kind == "image"  # the chart comes last
+    assert len(account.standin.uploads) == uploads + 1 and account.standin.uploads[-1].head.startswith(b"\x89PNG")
 
 
 def test_a_slow_reply_is_success_then_customer_service_messages(make_account: Callable[..., Account]) -> None:
@@ -334,7 +340,7 @@ def test_a_message_claimed_by_a_worker_that_died_is_taken_over(account: Account,
 
     user = openid("orphan")
     message = text(user, "hello")
-    with quiz_database.write() as s:  # a worker claimed it 10 s ago and never decided: it died
-        inbox.claim(s, "wechat", f"msg:{message['MsgId']}", datetime.now(UTC) - timedelta(seconds=10))
+    with quiz_database.write() as s:  # a worker claimed it 30 s ago and never decided: it died
+        inbox.claim(s, "wechat", f"msg:{message['MsgId']}", datetime.now(UTC) - timedelta(seconds=30))
     delivery = account.send(message)
     assert delivery.content and account.user_messages(user) == 1
