@@ -152,9 +152,6 @@ class WeChat:
         stale = timedelta(seconds=self.config.reply_deadline) + TAKE_OVER
         if not await self.inbox.claim(CHANNEL, todo.key, now, stale_after=stale):
             return await self._again(todo, reply, started)
-        if now - self.pruned > PRUNE_EVERY:
-            self.pruned = now
-            await self.inbox.prune(now - KEEP)
         return await self._first(todo, reply, started)
 
     def _open(self, body: bytes, signature: str, timestamp: str, nonce: str, safe: bool) -> str:
@@ -182,19 +179,30 @@ class WeChat:
 
     async def _then(self, todo: Inbound, passive: str | None, rest: Answer) -> None:
         """After a passive reply: the decision stored for retries, then the rest sent."""
-        await self.inbox.finish(CHANNEL, todo.key, {"passive": passive}, self.clock())
+        await self._decided(todo, passive)
         if rest.texts or rest.chart_lang:
             await self._deliver(todo.openid, rest)
 
     async def _late(self, todo: Inbound, task: asyncio.Task[Answer]) -> None:
         """After ``success``: the decision stored for retries, then every text sent when the turn is done."""
-        await self.inbox.finish(CHANNEL, todo.key, {"passive": None}, self.clock())
+        await self._decided(todo, None)
         try:
             answer = await task
         except Exception:
             logger.exception("%s: the turn failed", who(todo.openid))
             answer = Answer([t("channels.assistant_down", "zh")])
         await self._deliver(todo.openid, answer)
+
+    async def _decided(self, todo: Inbound, passive: str | None) -> None:
+        """Store how the message was answered (a retry reads it), and prune the inbox now and then."""
+        now = self.clock()
+        try:
+            await self.inbox.finish(CHANNEL, todo.key, {"passive": passive}, now)
+            if now - self.pruned > PRUNE_EVERY:
+                self.pruned = now
+                await self.inbox.prune(now - KEEP)
+        except Exception:  # the reply still goes out; a retry finds the message undecided (see TAKE_OVER)
+            logger.exception("%s: the inbox could not record the answer", who(todo.openid))
 
     async def _again(self, todo: Inbound, reply: _Replier, started: float) -> Response:
         """A retry: the first delivery's passive reply again (its answer was lost), or ``success``; never a turn."""

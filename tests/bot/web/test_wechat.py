@@ -145,6 +145,16 @@ def test_a_forged_post_gets_403_and_nothing_is_processed(account: Account, quiz_
     assert account.user_messages(user) == 0 and account.standin.sent == []
 
 
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [(b"<xml><MsgType>text</MsgType><Content>\x01</Content></xml>", 400), (b"<xml>" + b"x" * 70_000, 413)],
+    ids=["malformed-xml", "too-large"],
+)
+def test_a_signed_but_unreadable_post_is_refused(account: Account, body: bytes, status: int) -> None:
+    response = httpx.post(account.url, params=account.standin.params(openid("bad")), content=body)
+    assert response.status_code == status and account.standin.sent == []
+
+
 def test_safe_mode_refuses_a_forged_message_signature(make_account: Callable[..., Account]) -> None:
     account = make_account(safe=True)
     user = openid("forged-safe")

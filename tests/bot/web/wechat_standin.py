@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import secrets
 import struct
 import threading
@@ -85,8 +86,12 @@ def decrypt(text: str, aes_key: str, app_id: str) -> str:
     return xml.decode()
 
 
+#: Characters XML 1.0 cannot carry (control characters): WeChat never sends them, so the stand-in drops them too.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def cdata(value: str) -> str:
-    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    return "<![CDATA[" + NOT_XML.sub("", value).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def to_xml(fields: dict[str, Any]) -> str:
