@@ -264,7 +264,11 @@ class WeChatStandIn:
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=5.0))
+        # As many connections as there are senders (httpx's default pool of 100 would queue the 101st user).
+        self.http = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=5.0, pool=None),
+            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=1000),
+        )
 
     def __enter__(self) -> Self:
         self.thread.start()
