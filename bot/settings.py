@@ -128,6 +128,27 @@ class Settings(BaseSettings):
     web_listen: str = Field(
         "127.0.0.1", validation_alias="ANTIFRAUD_WEB_LISTEN", description="The address the web app listens on."
     )
+    chat_per_minute: int = Field(
+        20,
+        ge=1,
+        le=600,
+        validation_alias="ANTIFRAUD_CHAT_PER_MINUTE",
+        description="Messages a minute one web chat session may send (then 429).",
+    )
+    chat_per_ip_minute: int = Field(
+        120,
+        ge=1,
+        le=100_000,
+        validation_alias="ANTIFRAUD_CHAT_PER_IP_MINUTE",
+        description="Messages a minute all web chat sessions of one IP address may send (then 429).",
+    )
+    chat_keep_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        validation_alias="ANTIFRAUD_CHAT_KEEP_DAYS",
+        description="Days a web chat conversation is kept (masked) and shown again on a reload.",
+    )
     login_link_minutes: int = Field(
         15,
         ge=1,

@@ -64,11 +64,12 @@ ensure_env .venv "$(stamp requirements/app.lock pyproject.toml)" install_app
 ensure_env .venv-rasa "$(stamp requirements/rasa.lock)" install_rasa
 
 # The browser tests (tests/bot/web) drive Debian's Chromium with Playwright (`playwright install` cannot download
-# here), and the projector's screenshots need a CJK font to show Chinese. Installed once, when missing.
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "cjk"; then
+# here), and the screenshots need a CJK font to show Chinese and an emoji font for the replies' 🚨 and 📞.
+# Installed once, when missing.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "cjk" || ! fc-list 2>/dev/null | grep -qi "emoji"; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing chromium and a CJK font for the browser tests ..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    echo "setup: installing chromium, a CJK font and an emoji font for the browser tests ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
   else
     echo "setup: chromium or a CJK font is missing; the browser tests will skip (CI=true fails them)" >&2
   fi

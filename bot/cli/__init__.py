@@ -6,7 +6,9 @@
 - ``quiz``: quiz (the terminal quiz), quiz validate / import / stats / report
 - ``db``: db upgrade / revision
 - ``telegram``: telegram
+- ``web``: web (the web app alone, with the web chat)
 - ``classroom``: class list / report (classroom quiz sessions)
+- ``campaign``: campaign validate / list / report (parent-student campaigns)
 - ``terminal``: what they share (messages, input cleaning, starting the servers, opening the database)
 """
 
@@ -14,14 +16,16 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import chat, classroom, db, kb, model, quiz, telegram
+from bot.cli import campaign, chat, classroom, db, kb, model, quiz, telegram, web
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Anti-fraud education assistant (中文 / English).")
 app.add_typer(kb.app, name="kb")
 app.add_typer(quiz.app, name="quiz")
 app.add_typer(db.app, name="db")
 app.add_typer(classroom.app, name="class")
+app.add_typer(campaign.app, name="campaign")
 app.command("telegram")(telegram.telegram)
+app.command("web")(web.web)
 app.command("chat")(chat.chat)
 app.command("check")(chat.check)
 app.command("train")(model.train)

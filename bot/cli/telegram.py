@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
     from telegram.ext import Application
 
+    from bot.campaigns.service import CampaignService
     from bot.classroom.service import ClassroomService
     from bot.telegram.config import TelegramConfig
     from bot.web.wechat_config import WeChatConfig
@@ -77,7 +78,6 @@ def telegram(
         err(str(error))
         raise typer.Exit(2) from None
     from bot.channels.assistant import Assistant
-    from bot.classroom.service import ClassroomService
     from bot.knowledge import load_knowledge
     from bot.telegram.app import build_application
     from bot.telegram.services import Services
@@ -92,11 +92,18 @@ def telegram(
         stack = start_stack(database_url=quiz.db.url.render_as_string(hide_password=False))
         rasa_url, rasa_token = stack.rasa_url, stack.token
     services = Services(quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge())
-    classroom = ClassroomService(quiz.db, clock=quiz.clock)
     try:
         with contextlib.suppress(KeyboardInterrupt):
+            application = build_application(config, services)
             asyncio.run(
-                serve(build_application(config, services), classroom, config, defaults.public_url, wechat=wechat)
+                serve(
+                    application,
+                    services.classroom,
+                    config,
+                    defaults.public_url,
+                    campaigns=services.campaigns,
+                    wechat=wechat,
+                )
             )
     finally:
         if stack is not None:
@@ -108,11 +115,12 @@ async def serve(
     classroom: ClassroomService,
     config: TelegramConfig,
     public_url: str,
-    *,
+    campaigns: CampaignService | None = None,
     wechat: WeChatConfig | None = None,
 ) -> None:
     """Start the bot (long polling, or the webhook route), serve the web app until Ctrl-C or SIGTERM, then stop
     both in order: the web server first (no new updates), then the application (its pending updates finish).
+    ``campaigns``: the campaign engine the organiser's pages show (the bot's own, ``Services.campaigns``).
     ``wechat``: also serve the WeChat Official Account's callback (``/wechat``) on the same assistant."""
     from telegram import Update
 
@@ -132,6 +140,7 @@ async def serve(
         bot_username=application.bot.username,
         extra_routes=routes,
         secure_cookies=public_url.startswith("https://"),
+        campaigns=campaigns,
     )
     how = f"webhook {config.webhook_url}" if config.webhook_url else "long polling"
     server = _server_class()(

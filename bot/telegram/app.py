@@ -4,7 +4,10 @@ runs it with long polling or behind the web app's webhook route. The callbacks l
 /lang, /help, /hotline), ``quiz`` (polls, /progress), ``conversation`` (the assistant), ``guards`` (replays,
 errors); the classroom's: ``teacher`` (/newclass, /classes, /bindgroup, /projector, /rename, /remove),
 ``wizard`` (/session), ``students`` (joining, names), ``lesson`` (the session's controls, its polls and
-their answers), ``classreport`` (/report, /login) and the ``ticker`` (started in post_init)."""
+their answers), ``classreport`` (/report, /login) and the ``ticker`` (started in post_init); the campaigns':
+``campaigns`` (/campaign, /campaigns), ``campaignreport``, ``enrolment`` (the campaign link, /zone), ``family``
+(invites, /family, /stop), ``weekly`` (a week's lesson and quiz), ``safetyplan`` (the family safety plan) and the
+delivery pump ``sender`` (a JobQueue job, scheduled in post_init, stopped gracefully with the Application)."""
 
 from __future__ import annotations
 
@@ -23,16 +26,23 @@ from telegram.ext import (
 
 from bot.i18n import t
 from bot.telegram import (
+    campaignreport,
+    campaigns,
     classreport,
     conversation,
+    enrolment,
+    family,
     guards,
     lesson,
     onboarding,
     quiz,
     replies,
+    safetyplan,
+    sender,
     students,
     teacher,
     ticker,
+    weekly,
     wizard,
 )
 from bot.telegram.config import TelegramConfig
@@ -51,6 +61,12 @@ COMMANDS = (
     "newclass",
     "session",
     "classes",
+    # campaigns (issue 11)
+    "family",
+    "zone",
+    "stop",
+    "campaign",
+    "campaigns",
 )
 
 
@@ -92,6 +108,13 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
             CommandHandler("login", classreport.login_command),
             CommandHandler("join", students.join_command),
             CommandHandler("name", students.name_command),
+            # Campaigns (issue 11).
+            CommandHandler("campaign", campaigns.campaign_command),
+            CommandHandler("campaigns", campaigns.list_command),
+            CommandHandler("campaignreport", campaignreport.report_command),
+            CommandHandler("family", family.family_command),
+            CommandHandler("zone", enrolment.zone_command),
+            CommandHandler("stop", family.stop_command),
             # A class poll's answer goes to the classroom, any other to the quiz (lesson.poll_answer decides).
             PollAnswerHandler(lesson.poll_answer),
             # Buttons: the first pattern that matches takes it.
@@ -105,7 +128,18 @@ def build_application(config: TelegramConfig, services: Services, *, concurrent:
             CallbackQueryHandler(lesson.control_button, pattern=lesson.CONTROL_BUTTON),
             CallbackQueryHandler(students.name_button, pattern=students.NAME_BUTTON),
             CallbackQueryHandler(conversation.assistant_button, pattern=conversation.ASSISTANT_BUTTON),
+            CallbackQueryHandler(campaigns.wizard_button, pattern=campaigns.WIZARD_BUTTON),
+            CallbackQueryHandler(enrolment.zone_button, pattern=enrolment.ZONE_BUTTON),
+            CallbackQueryHandler(family.family_button, pattern=family.FAMILY_BUTTON),
+            CallbackQueryHandler(family.stop_button, pattern=family.STOP_BUTTON),
+            CallbackQueryHandler(weekly.open_button, pattern=weekly.OPEN_BUTTON),
+            CallbackQueryHandler(weekly.quiz_button, pattern=weekly.QUIZ_BUTTON),
+            CallbackQueryHandler(safetyplan.plan_button, pattern=safetyplan.PLAN_BUTTON),
             CallbackQueryHandler(replies.other_button),
+            # A reply to the campaign wizard's date prompt is the start date.
+            MessageHandler(
+                filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & campaigns.DATE_REPLY, campaigns.date_reply
+            ),
             # A reply in private may be a student's name (to the name prompt); students.reply_message decides.
             MessageHandler(
                 filters.TEXT & ~filters.COMMAND & filters.REPLY & filters.ChatType.PRIVATE, students.reply_message
@@ -127,14 +161,17 @@ def command_menu() -> list[BotCommand]:
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(command_menu())
     ticker.start(application)  # closes the class questions whose time is up; resumes after a restart
+    sender.start(application)  # sends the campaigns' due lessons and reminders; resumes after a restart
 
 
 async def _post_stop(application: Application) -> None:
     await ticker.stop(application)  # before the bot's HTTP client closes: no reveal is cut off mid-request
+    await sender.stop(application)  # (Application.stop has let the sends in flight finish and be marked)
 
 
 async def _post_shutdown(application: Application) -> None:
     await ticker.stop(application)  # (a host that does not run post_stop)
+    await sender.stop(application)
     services: Services = application.bot_data["services"]
     await services.votes.close()
     await services.class_votes.close()

@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.classroom.records import ClassroomError, Delivery, OpenQuestion, Outcome
 from bot.i18n import t
-from bot.telegram import board, quiz, ticker
+from bot.telegram import board, quiz, ticker, weekly
 from bot.telegram.board import controls
 from bot.telegram.classvotes import ClassVote
 from bot.telegram.learners import guess_language, language
@@ -132,7 +132,8 @@ async def _send_poll(
 
 async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An answer to a class poll goes to the classroom engine (in arrival order, with its arrival time: see
-    ``classvotes``); any other poll's answer to the one-learner quiz."""
+    ``classvotes``); any other poll's answer to the one-learner quiz, and if it is not a round's, to the campaign
+    week's quiz (``weekly``)."""
     answer = update.poll_answer
     if answer is None or answer.user is None:
         return
@@ -140,7 +141,8 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     vote = ClassVote(answer.poll_id, answer.user.id, tuple(answer.option_ids), svc.now(), guess_language(answer.user))
     result = await svc.class_votes.submit(vote)  # nothing awaited before: the queue keeps the arrival order
     if result is None:
-        await quiz.poll_answer(update, context)
+        if not await quiz.poll_answer(update, context):
+            await weekly.poll_answer(update, context)  # a campaign week's quiz (issue 11)
         return
     recorded = result.recorded
     if isinstance(recorded, ClassroomError):

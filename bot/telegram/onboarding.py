@@ -1,6 +1,6 @@
 """Onboarding and the plain commands: /start (language, then who you are; with a class's join link, joining it:
-``students``), /lang, /help, /hotline, and the language and audience buttons. Choosing a language or an audience
-is where the learner's row is written."""
+``students``; with a campaign link, ``enrolment``; with a family invite, ``family``), /lang, /help, /hotline, and
+the language and audience buttons. Choosing a language or an audience is where the learner's row is written."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.i18n import DEFAULT_LANG, LANGS, t
 from bot.quiz.model import Audience
 from bot.quiz.present import audience_name
 from bot.shared.lang import Lang
-from bot.telegram import students
+from bot.telegram import enrolment, family, students
 from bot.telegram.learners import CHANNEL, is_private, language, learner_key
 from bot.telegram.replies import pressed, send
 from bot.telegram.services import db, services
@@ -52,6 +52,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = context.args[0] if context.args else ""
     if payload.startswith(students.LINK_PAYLOAD):  # a teacher's join link: https://t.me/<bot>?start=c_<token>
         await students.join_by_link(update, context, payload.removeprefix(students.LINK_PAYLOAD))
+        return
+    if payload.startswith(enrolment.CAMPAIGN_PAYLOAD):  # a campaign link: https://t.me/<bot>?start=k_<token>
+        await enrolment.join_by_link(update, context, payload.removeprefix(enrolment.CAMPAIGN_PAYLOAD))
+        return
+    if payload.startswith(family.INVITE_PAYLOAD):  # a student's family invite: ?start=f_<token>
+        await family.invite_screen(update, context, payload.removeprefix(family.INVITE_PAYLOAD))
         return
     await send(chat.id, context, t("telegram.choose_lang", await language(update, context)), lang_keyboard("start"))
 

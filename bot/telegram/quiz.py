@@ -87,26 +87,28 @@ async def post_quiz_poll(bot: Bot, chat_id: int, q: Question, lang: str, **extra
     )
 
 
-async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Record an answer to one of our quiz polls; then the longer explanation and the next question."""
+async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Record an answer to one of our quiz polls; then the longer explanation and the next question. False: not a
+    quiz round's poll (a campaign's, say, or none of ours)."""
     answer = update.poll_answer
     if answer is None or answer.user is None or not answer.option_ids:
-        return  # an anonymous voter chat, or a retracted vote
+        return True  # an anonymous voter chat, or a retracted vote: nobody's business
     svc = services(context)
     recorded = await svc.votes.submit(PollVote(answer.poll_id, answer.user.id, tuple(answer.option_ids)))
     if recorded is None:
-        return  # not our poll, or closed: ignored quietly
+        return False  # not a round's poll, or closed
     poll, result = recorded.poll, recorded.answered
     if poll.is_group or result.result.duplicate:
-        return  # in a group the poll itself shows each member the explanation; nothing is posted
+        return True  # in a group the poll itself shows each member the explanation; nothing is posted
     lang = poll.lang
     more = result.result.question.content(lang).more
     if more:
         await send(poll.chat_id, context, more)
     if result.next is not None:
         await send_poll(context, poll.chat_id, result.next, lang, is_group=False)
-        return
+        return True
     await send(poll.chat_id, context, t("telegram.round_over", lang, right=result.right, total=result.total))
+    return True
 
 
 async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot.classroom.classes import check_name
 from bot.classroom.records import ClassInfo, ClassroomError, Joined
 from bot.i18n import t
-from bot.telegram import conversation
+from bot.telegram import conversation, enrolment
 from bot.telegram.learners import is_private, language
 from bot.telegram.replies import pressed, send
 from bot.telegram.roles import learner_id, refuse, words
@@ -82,6 +82,8 @@ async def _join(
             display=display,
         )
         await send(chat.id, context, text)
+        if not joined.already:  # the class's running campaigns take the new student in (issue 11)
+            await enrolment.enrol_class_member(context, chat.id, lang, info.id, joined.member.learner_id, display)
 
 
 async def ask_name(context: ContextTypes.DEFAULT_TYPE, chat_id: int, lang: str, info: ClassInfo, user: User) -> None:

@@ -1,6 +1,7 @@
 """The one ASGI application: the projector (``/p/...``), the teacher's pages (``/login/...``, ``/teacher...``), the
+organiser's campaign pages (``/organiser/...``), the web chat (``/chat...``, when it is given an assistant), the
 static files and, when the bot runs behind a webhook, the Telegram webhook route (passed in ``extra_routes`` by
-``antifraud telegram``, so that one process and one port serve both)."""
+``antifraud telegram``, so that one process and one port serve both; ``antifraud web`` serves the app alone)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.campaigns.service import CampaignService
 from bot.classroom.service import ClassroomService
 from bot.db import Database
-from bot.web import projector, report, teacher
+from bot.web import chat as webchat
+from bot.web import organiser, projector, report, teacher
 from bot.web.pages import STATIC, chosen_lang, message, message_text, templates
 
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[Any]]
@@ -41,25 +44,33 @@ def create_app(
     lifespan: Lifespan | None = None,
     secure_cookies: bool = False,
     poll_seconds: float = projector.POLL_SECONDS,
+    campaigns: CampaignService | None = None,
+    chat: webchat.ChatOptions | None = None,
 ) -> Starlette:
     """The web app over ``classroom`` (the engine's service) and ``db`` (the teacher's login). ``bot_username``
     makes the lobby's QR code the bot's deep link (None: the code itself). ``secure_cookies``: the session cookie
-    only over https (set it when the public URL is https)."""
+    only over https (set it when the public URL is https). ``campaigns``: the campaign engine's service for the
+    organiser's pages (None: they are not found). ``chat``: the web chat's assistant and limits (None: no
+    ``/chat``)."""
     routes: list[BaseRoute] = [
         *extra_routes,
+        *(webchat.ROUTES if chat is not None else ()),
         Route("/healthz", _health),
         *projector.ROUTES,
         *teacher.ROUTES,
         *report.ROUTES,
+        *organiser.ROUTES,
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: _not_found})
     app.state.classroom = classroom
     app.state.db = db
+    app.state.campaigns = campaigns
     app.state.bot_username = bot_username.lstrip("@") if bot_username else None
     app.state.templates = templates()
     app.state.secure_cookies = secure_cookies
     app.state.poll_seconds = poll_seconds
+    app.state.chat = chat
     #: Set by whoever runs the app when the server stops: the live streams end (see :func:`stop_streams`).
     app.state.closing = threading.Event()
     return app

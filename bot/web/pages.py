@@ -76,6 +76,7 @@ def texts(lang: str) -> dict[str, str]:
         "logout": t("web.logout", lang),
         "download": t("web.download", lang),
         "no_session": t("web.no_session", lang),
+        "my_campaigns": t("web.my_campaigns", lang),
     }
 
 

@@ -66,7 +66,8 @@ async def current_teacher(request: Request) -> int | None:
     return found
 
 
-def _remember_lang(request: Request, response: Response, lang: str) -> Response:
+def remember_lang(request: Request, response: Response, lang: str) -> Response:
+    """``response``, which also remembers a ``?lang=`` choice in a cookie (for the next pages)."""
     if request.query_params.get("lang") == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="lax")
     return response
@@ -79,7 +80,17 @@ async def classes(request: Request) -> Response:
         return message(request, message_text("login_needed", lang), lang, 401)
     found: list[ClassInfo] = await run_in_threadpool(request.app.state.classroom.teacher_classes, learner)
     lang = chosen_lang(request, found[0].lang if found else "zh")
-    return _remember_lang(request, render(request, "teacher_classes.html", lang, classes=found), lang)
+    return remember_lang(
+        request,
+        render(
+            request,
+            "teacher_classes.html",
+            lang,
+            classes=found,
+            campaigns=getattr(request.app.state, "campaigns", None) is not None,
+        ),
+        lang,
+    )
 
 
 def _logout(request: Request, token: str) -> None:

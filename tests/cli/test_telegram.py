@@ -164,6 +164,9 @@ def test_one_process_one_port(tmp_path: Path, webhook: bool) -> None:
             with pytest.raises(urllib.error.HTTPError) as missing:
                 urllib.request.urlopen(f"{base}/p/no-such-session", timeout=10)
             assert missing.value.code == 404
+            with pytest.raises(urllib.error.HTTPError) as organiser:  # the organiser's pages are served: log in first
+                urllib.request.urlopen(f"{base}/organiser/campaigns", timeout=10)
+            assert organiser.value.code == 401
             if webhook:
                 hook = standin.wait_calls("setWebhook", 1, timeout=60)[0]
                 assert hook.params["url"] == f"{base}/telegram" and hook.params["secret_token"] == secret

@@ -17,11 +17,12 @@ Tables
   and links, the scheduled deliveries, the campaign answers and polls.
 - the chat channels' shared state (``channels``, migration 0005): numbered choices shown, the inbox of inbound
   messages (each handled once) and rate-limit counters.
-- the WeChat Official Account's cached access token (``wechat``, migration 0006): ``wechat_tokens``.
+- the web chat's log (``webchat``, migration 0006): each web chat conversation as its page shows it again.
+- the WeChat Official Account's cached access token (``wechat``, migration 0007): ``wechat_tokens``.
 
 One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``; ``campaign``;
-``channels``; ``wechat``); this package exports every model, so ``from bot.db.models import X`` works for all of
-them and ``Base.metadata`` holds every table (the migrations compare against it).
+``channels``; ``webchat``; ``wechat``); this package exports every model, so ``from bot.db.models import X``
+works for all of them and ``Base.metadata`` holds every table (the migrations compare against it).
 """
 
 from bot.db.models.base import NAMING, Base, Channel, UTCDateTime
@@ -60,6 +61,7 @@ from bot.db.models.quiz import (
     TelegramPoll,
     TelegramUpdate,
 )
+from bot.db.models.webchat import WebChatLog
 from bot.db.models.wechat import WeChatToken
 
 __all__ = [
@@ -98,5 +100,6 @@ __all__ = [
     "TelegramUpdate",
     "UTCDateTime",
     "WeChatToken",
+    "WebChatLog",
     "WebSession",
 ]

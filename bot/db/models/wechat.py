@@ -1,4 +1,4 @@
-"""The WeChat Official Account's cached credentials (migration 0006): wechatpy's session values (the access token,
+"""The WeChat Official Account's cached credentials (migration 0007): wechatpy's session values (the access token,
 the JS-API ticket) by key, with their expiry, shared by every worker. The row of a key is also the lock that lets
 one worker refresh the token for all (``SELECT ... FOR UPDATE``)."""
 

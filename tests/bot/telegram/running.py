@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 
+from bot.campaigns.records import Definition
 from bot.channels.assistant import Assistant
 from bot.db import Database
 from bot.knowledge import load_knowledge
@@ -48,12 +49,17 @@ class RunningBot:
         rasa_url: str,
         rasa_token: str | None,
         clock: Callable[[], datetime] = utcnow,
+        campaign_definitions: Mapping[str, Definition] | None = None,
     ) -> None:
         self.config = TelegramConfig(token=TOKEN, base_url=standin.base_url)
         quiz = QuizService(database, round_size=3, clock=clock)
         quiz.prepare()
         self.services = Services(
-            quiz=quiz, assistant=Assistant(rasa_url, rasa_token), kb=load_knowledge(), round_size=3
+            quiz=quiz,
+            assistant=Assistant(rasa_url, rasa_token),
+            kb=load_knowledge(),
+            round_size=3,
+            campaign_definitions=campaign_definitions,
         )
         self.application = build_application(self.config, self.services)
         self.loop = asyncio.new_event_loop()

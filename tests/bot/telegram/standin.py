@@ -6,14 +6,24 @@ records and answers with a plausible object (a Message with a poll for sendPoll,
 It keeps the messages it has seen (pushed and sent) so that a sent reply carries ``reply_to_message`` as Telegram's
 does, and stopPoll answers with the poll it stops, closed. It can answer a method with 429 "retry after N" once,
 to test that the bot waits and retries.
+
+Telegram's limits, for the campaign sender's tests and bench/campaign_send.py (:class:`Limits`, ``limit()``): a
+share of the sending calls answered 429 "retry after N" at random (the chat must then wait N seconds: a call to it
+sooner is counted in ``early`` and refused again), 30 messages a second overall (a token bucket) and one a second
+per chat, each answered 429 when exceeded; chats that answer 403 "Forbidden: bot was blocked by the user"
+(``block()``) or 400 "Bad Request: chat not found" (``forget()``). Every message accepted is counted per chat and
+content (``accepted``), so a test sees what was lost (missing) or repeated (``duplicates()``).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
+import random
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -34,6 +44,18 @@ class Call:
     result: Any = None  # what the stand-in answered (a Message for the sending methods)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How strict the stand-in is with the sending methods (``send*`` with a ``chat_id``), as Telegram is."""
+
+    throttle_share: float = 0.0  # the share of sends answered 429 at random (the chat must then wait retry_after)
+    retry_after: int = 1  # seconds, in those random 429s
+    overall_rate: float = 0.0  # messages a second in all (a token bucket of overall_burst); 0: not enforced
+    overall_burst: float = 30.0
+    chat_interval: float = 0.0  # seconds between two messages to one chat; 0: not enforced
+    seed: int = 11  # the random 429s are the same in every run
+
+
 class StandIn:
     """The stand-in server. ``push()`` scripts updates; ``calls`` records every call the bot made."""
 
@@ -48,6 +70,20 @@ class StandIn:
         self.failures: dict[str, list[int]] = {}
         #: (chat id, message id) -> the message, pushed or sent: replies and callback buttons refer to them.
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        # Telegram's limits (limit(), block(), forget()) and what they did.
+        self.limits = Limits()
+        self.random = random.Random(self.limits.seed)
+        self.blocked: set[int] = set()
+        self.missing: set[int] = set()
+        self.wait_until: dict[int, float] = {}  # chat -> when the retry_after it was given is up
+        self.last_sent: dict[int, float] = {}  # chat -> when it was last sent a message
+        self.bucket, self.bucket_at = 0.0, time.monotonic()
+        self.throttled: Counter[str] = Counter()  # 429s by cause: share, overall, chat, early
+        self.refused: Counter[str] = Counter()  # blocked (403), not_found (400)
+        self.early = 0  # calls to a chat before the retry_after it was given was up
+        #: (chat id, text + buttons) -> how many times it was accepted; and when each send was accepted.
+        self.accepted: Counter[tuple[int, str]] = Counter()
+        self.accepted_at: list[float] = []
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -84,6 +120,32 @@ class StandIn:
     def fail_once(self, method: str, retry_after: int) -> None:
         """The next call of ``method`` gets 429 Too Many Requests with ``retry_after`` seconds."""
         self.failures.setdefault(method, []).append(retry_after)
+
+    def limit(self, **limits: Any) -> None:
+        """Enforce Telegram's limits (the fields of :class:`Limits`) from now on."""
+        with self.lock:
+            self.limits = Limits(**limits)
+            self.random = random.Random(self.limits.seed)
+            self.bucket, self.bucket_at = 0.0, time.monotonic()
+
+    def block(self, *chat_ids: int) -> None:
+        """These chats blocked the bot: every send to them is answered 403."""
+        with self.lock:
+            self.blocked.update(int(c) for c in chat_ids)
+
+    def forget(self, *chat_ids: int) -> None:
+        """These chats do not exist (any more): every send to them is answered 400 "chat not found"."""
+        with self.lock:
+            self.missing.update(int(c) for c in chat_ids)
+
+    def duplicates(self) -> dict[tuple[int, str], int]:
+        """The messages accepted more than once: (chat, content) -> times."""
+        with self.lock:
+            return {key: n for key, n in self.accepted.items() if n > 1}
+
+    def accepted_chats(self) -> set[int]:
+        with self.lock:
+            return {chat for chat, _ in self.accepted}
 
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
         with self.lock:
@@ -138,23 +200,57 @@ class StandIn:
         if method != "getUpdates":
             with self.lock:
                 waits = self.failures.get(method)
-                if waits:
-                    self.calls.append(Call(method, params))
+                refusal = _too_many(waits.pop(0)) if waits else self._refusal(method, params)
+                if refusal is not None:
+                    self.calls.append(Call(method, params, result=refusal[1]))
                     self.lock.notify_all()
-                    retry = waits.pop(0)
-                    return 429, {
-                        "ok": False,
-                        "error_code": 429,
-                        "description": f"Too Many Requests: retry after {retry}",
-                        "parameters": {"retry_after": retry},
-                    }
+                    return refusal
         handler = getattr(self, f"api_{method}", None)
         result = handler(params) if handler else True
         if method != "getUpdates":
             with self.lock:
                 self.calls.append(Call(method, params, result=result))
+                if method.startswith("send") and "chat_id" in params:
+                    self.accepted[(int(params["chat_id"]), _content(params))] += 1
                 self.lock.notify_all()
         return 200, {"ok": True, "result": result}
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        """Telegram's answer when a send breaks a rule (with the lock held); None when it goes through."""
+        if not method.startswith("send") or "chat_id" not in params:
+            return None
+        chat, now, limits = int(params["chat_id"]), time.monotonic(), self.limits
+        if chat in self.blocked:
+            self.refused["blocked"] += 1
+            return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+        if chat in self.missing:
+            self.refused["not_found"] += 1
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+        if now < self.wait_until.get(chat, 0.0):  # told to wait, and did not
+            self.early += 1
+            self.throttled["early"] += 1
+            return _too_many(math.ceil(self.wait_until[chat] - now))
+        if limits.throttle_share and self.random.random() < limits.throttle_share:
+            self.throttled["share"] += 1
+            return self._throttle(chat, now, limits.retry_after)
+        if limits.overall_rate:
+            self.bucket = max(0.0, self.bucket - (now - self.bucket_at) * limits.overall_rate)
+            self.bucket_at = now
+            if self.bucket + 1 > limits.overall_burst:
+                self.throttled["overall"] += 1
+                return _too_many(1)
+        if limits.chat_interval and now - self.last_sent.get(chat, -math.inf) < limits.chat_interval:
+            self.throttled["chat"] += 1
+            return self._throttle(chat, now, math.ceil(limits.chat_interval))
+        if limits.overall_rate:
+            self.bucket += 1
+        self.last_sent[chat] = now
+        self.accepted_at.append(now)
+        return None
+
+    def _throttle(self, chat: int, now: float, retry_after: int) -> tuple[int, dict[str, Any]]:
+        self.wait_until[chat] = now + retry_after
+        return _too_many(retry_after)
 
     def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
         with self.lock:
@@ -298,6 +394,20 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that hung up (the bot stopping mid long-poll) is not an error here
+
+
+def _too_many(retry_after: int) -> tuple[int, dict[str, Any]]:
+    return 429, {
+        "ok": False,
+        "error_code": 429,
+        "description": f"Too Many Requests: retry after {retry_after}",
+        "parameters": {"retry_after": retry_after},
+    }
+
+
+def _content(params: dict[str, Any]) -> str:
+    """What a sent message says (its text or caption, its buttons): two sends with the same are a duplicate."""
+    return json.dumps([params.get("text") or params.get("caption") or "", params.get("reply_markup")], default=str)
 
 
 def _value(raw: str) -> Any:

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.classroom.records import ClassInfo, Delivery, Mode, Outcome, Phase, SessionOptions
 from bot.db.models import Attempt, SessionAnswer, TelegramPoll
-from bot.telegram.learners import CHANNEL
 from tests.bot.telegram.running import Clock, RunningBot
-from tests.bot.telegram.standin import Call, StandIn, callback_update, message_update, poll_answer_update, user
+from tests.bot.telegram.standin import Call, StandIn, user
+from tests.bot.telegram.talking import answer, button, buttons, learner, poll_id, press, said, said_count, say
 
 TEACHER = user(900, "en", "Ms Wu")
 ANN = user(901, "en", "Ann")
@@ -25,48 +24,7 @@ DAN = user(904, "en", "Ann")  # the same first name as Ann
 GROUP = -100555
 
 
-# --- helpers: talk to the bot as Telegram would, and read what it sent
-
-
-def say(standin: StandIn, who: dict, text: str, chat_id: int | None = None, **kw: Any) -> None:
-    standin.push(message_update(standin.next_update_id(), chat_id or who["id"], who, text, **kw))
-
-
-def press(standin: StandIn, who: dict, data: str, message: dict | None = None, chat_id: int | None = None) -> None:
-    standin.push(callback_update(standin.next_update_id(), chat_id or who["id"], who, data, message))
-
-
-def answer(standin: StandIn, who: dict, poll_id: str, options: list[int]) -> None:
-    standin.push(poll_answer_update(standin.next_update_id(), poll_id, who, options))
-
-
-def said(standin: StandIn, chat_id: int, needle: str, timeout: float = 20.0) -> Call:
-    """The first message (or edit) to ``chat_id`` whose text contains ``needle``, waiting for it."""
-
-    def find(calls: list[Call]) -> Call | None:
-        for c in calls:
-            here = c.method in ("sendMessage", "editMessageText") and str(c.params.get("chat_id")) == str(chat_id)
-            if here and needle in str(c.params.get("text", "")):
-                return c
-        return None
-
-    standin.wait_for(lambda calls: find(calls) is not None, timeout)
-    found = find(standin.sent())
-    assert found is not None
-    return found
-
-
-def said_count(standin: StandIn, chat_id: int, needle: str) -> int:
-    return sum(needle in str(c.params.get("text", "")) for c in standin.sent("sendMessage", chat_id))
-
-
-def buttons(call: Call) -> list[str]:
-    markup = call.params.get("reply_markup") or {}
-    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
-
-
-def button(call: Call, prefix: str) -> str:
-    return next(b for b in buttons(call) if b.startswith(prefix))
+# --- helpers
 
 
 def class_polls(standin: StandIn, bot: RunningBot, count: int, timeout: float = 20.0) -> list[Call]:
@@ -78,14 +36,6 @@ def class_polls(standin: StandIn, bot: RunningBot, count: int, timeout: float = 
             assert time.monotonic() < deadline, "poll not mapped"
             time.sleep(0.02)
     return polls
-
-
-def poll_id(call: Call) -> str:
-    return str(call.result["poll"]["id"])
-
-
-def learner(bot: RunningBot, who: dict) -> int:
-    return bot.services.classroom.learner_id(CHANNEL, str(who["id"]), lang="en")
 
 
 def make_class(bot: RunningBot, students: list[dict], group: int | None = None) -> ClassInfo:

@@ -14,7 +14,21 @@ from bot.db import Database
 from bot.knowledge import load_knowledge
 from bot.knowledge.model import ScamType
 from bot.quiz.service import QuizService
-from bot.telegram import conversation, lesson, onboarding, quiz, replies, students, teacher, wizard
+from bot.telegram import (
+    campaigns,
+    conversation,
+    enrolment,
+    family,
+    lesson,
+    onboarding,
+    quiz,
+    replies,
+    safetyplan,
+    students,
+    teacher,
+    weekly,
+    wizard,
+)
 from bot.telegram.app import build_application, command_menu
 from bot.telegram.chart import mastery_chart
 from bot.telegram.config import TelegramConfig
@@ -46,6 +60,16 @@ def application(sqlite_db: Database):
         ("run:next:12", lesson.control_button),
         ("run:explode:12", replies.other_button),
         ("nm:4", students.name_button),
+        ("cn:0:c3:20270301:y", campaigns.wizard_button),
+        ("cn:0:x", replies.other_button),
+        ("cz:london", enrolment.zone_button),
+        ("cf:u:12", family.family_button),
+        ("cf:a:Tok_en-123", family.family_button),
+        ("cs:all", family.stop_button),
+        ("cw:77", weekly.open_button),
+        ("cq:3:2", weekly.quiz_button),
+        ("cp:3:2:17", safetyplan.plan_button),
+        ("cp:3:9:0", replies.other_button),
         ("something old", replies.other_button),
     ],
 )
@@ -69,6 +93,11 @@ def test_the_command_menu_in_both_languages() -> None:
         ("newclass", "老师：创建班级 / Teachers: create a class"),
         ("session", "老师：开始课堂测验 / Teachers: start a class quiz"),
         ("classes", "老师：我的班级 / Teachers: your classes"),
+        ("family", "家校活动：我的家庭 / Campaigns: your family"),
+        ("zone", "家校活动：时区 / Campaigns: your time zone"),
+        ("stop", "家校活动：不再接收 / Campaigns: stop the messages"),
+        ("campaign", "组织者：发起家校防骗活动 / Organisers: start a family campaign"),
+        ("campaigns", "组织者：我的活动 / Organisers: your campaigns"),
     ]
 
 
