@@ -43,6 +43,7 @@ from bot.channels.chart import mastery_chart
 from bot.channels.choices import Choices
 from bot.channels.ids import wechat_conversation
 from bot.channels.inbox import Inbox
+from bot.channels.language import conversation_language
 from bot.channels.turn import Conversation
 from bot.db import Database
 from bot.db.models import Channel
@@ -229,26 +230,10 @@ class WeChat:
             await self.choices.remember(conversation, language_choices(), self.clock())
             return Answer([notice_text(Notice.WELCOME, "zh")])
         assert todo.notice is not None
-        lang = await self._lang(conversation)
+        lang = await conversation_language(self.assistant, conversation)
         if lang is None:  # who has never written: both languages
             return Answer([notice_text(todo.notice, "zh") + "\n\n" + notice_text(todo.notice, "en")])
         return Answer([notice_text(todo.notice, lang)])
-
-    async def _lang(self, conversation: str) -> str | None:
-        """The conversation's language as the assistant last answered in it (Rasa's ``lang`` slot), if any."""
-        a = self.assistant
-        try:
-            response = await a.client.get(
-                f"{a.rasa_url}/conversations/{conversation}/tracker",
-                params={"include_events": "NONE", **({"token": a.token} if a.token else {})},
-            )
-            response.raise_for_status()
-            slots = response.json().get("slots") or {}
-        except Exception as error:  # a missing language is not worth failing the answer for
-            logger.warning("the conversation's language is unknown: %s", type(error).__name__)
-            return None
-        lang = slots.get("lang")
-        return lang if lang in ("zh", "en") else None
 
     async def _deliver(self, openid: str, answer: Answer) -> None:
         """The texts, then the chart, by the customer-service API; given up at the first refusal (logged)."""
