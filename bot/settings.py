@@ -37,7 +37,17 @@ MODELS_DIR = ROOT / "models"
 NLU_HELDOUT_DIR = ROOT / "tests" / "rasa" / "nlu_heldout"
 
 #: Settings whose value is never echoed in a problem message.
-_SECRET = frozenset({"DATABASE_URL", "ANTIFRAUD_RASA_TOKEN", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"})
+_SECRET = frozenset(
+    {
+        "DATABASE_URL",
+        "ANTIFRAUD_RASA_TOKEN",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "WECHAT_TOKEN",
+        "WECHAT_APP_SECRET",
+        "WECHAT_ENCODING_AES_KEY",
+    }
+)
 
 
 class Settings(BaseSettings):
@@ -77,6 +87,32 @@ class Settings(BaseSettings):
         description="Another Bot API server (self-hosted, or a test stand-in).",
     )
     telegram_webhook_secret: SecretStr | None = Field(None, validation_alias="TELEGRAM_WEBHOOK_SECRET")
+    wechat_token: SecretStr | None = Field(
+        None,
+        validation_alias="WECHAT_TOKEN",
+        description="The WeChat Official Account's server token (its callback configuration): serves /wechat when set.",
+    )
+    wechat_app_id: str | None = Field(None, validation_alias="WECHAT_APP_ID", description="The account's AppID.")
+    wechat_app_secret: SecretStr | None = Field(
+        None, validation_alias="WECHAT_APP_SECRET", description="The account's AppSecret (the access token's key)."
+    )
+    wechat_encoding_aes_key: SecretStr | None = Field(
+        None,
+        validation_alias="WECHAT_ENCODING_AES_KEY",
+        description="The account's EncodingAESKey (43 characters): set for the safe mode (encrypted messages).",
+    )
+    wechat_api_base_url: str = Field(
+        "https://api.weixin.qq.com/cgi-bin/",
+        validation_alias="WECHAT_API_BASE_URL",
+        description="WeChat's API (the access token, customer-service messages, media); the tests' stand-in.",
+    )
+    wechat_reply_deadline: float = Field(
+        4.5,
+        gt=0,
+        lt=5,
+        validation_alias="WECHAT_REPLY_DEADLINE",
+        description="Seconds to wait for the assistant before answering WeChat with the customer-service API.",
+    )
     public_url: str = Field(
         "http://127.0.0.1:8080",
         validation_alias="ANTIFRAUD_PUBLIC_URL",
@@ -142,7 +178,16 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {value!r} (e.g. Asia/Shanghai, Europe/London)") from None
         return value
 
-    @field_validator("database_url", "rasa_url", "telegram_api_base_url", mode="before")
+    @field_validator(
+        "database_url",
+        "rasa_url",
+        "telegram_api_base_url",
+        "wechat_token",
+        "wechat_app_id",
+        "wechat_app_secret",
+        "wechat_encoding_aes_key",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         """``DATABASE_URL=`` (set but empty) means "not set", as it did before there were settings."""
@@ -157,6 +202,17 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"not an http(s) URL: {value!r} (e.g. https://quiz.example.org)")
         return value.strip().rstrip("/")
+
+    @field_validator("wechat_api_base_url")
+    @classmethod
+    def _api_base(cls, value: str) -> str:
+        """An http(s) URL ending in ``/`` (wechatpy appends the endpoint, ``message/custom/send``, to it)."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {value!r} (e.g. https://api.weixin.qq.com/cgi-bin/)")
+        return value.strip().rstrip("/") + "/"
 
     @field_validator("database_url")
     @classmethod

@@ -1,7 +1,10 @@
 """Quiz actions for the assistant's chat: "quiz me"/"考考我", answers by button or typed letter, "how am I doing".
 
-Thin: the quiz lives in the database (``bot.quiz.service``), keyed by the conversation id on the ``chat`` channel,
-so the open round and its waiting question survive a restart of either server.
+Thin: the quiz lives in the database (``bot.quiz.service``), keyed by the conversation id on the ``chat`` channel
+(a WeChat follower's ``wechat-<openid>`` conversation: by the OpenID on the ``wechat`` channel,
+``bot.channels.ids.quiz_learner``), so the open round and its waiting question survive a restart of either server.
+A progress report is followed by the marker ``{"custom": {"chart": true}}``: a channel that can show images sends
+the mastery chart after it.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.ids import quiz_learner
+from bot.channels.replies import CHART
 from bot.db import Database
-from bot.db.models import Channel
 from bot.i18n import t
 from bot.quiz.bank import BankError
 from bot.quiz.engine import QuizError, Served
@@ -37,7 +41,6 @@ from bot.shared.privacy import MaskingFilter
 logger = logging.getLogger(__name__)
 logger.addFilter(MaskingFilter())
 
-CHANNEL = Channel.CHAT
 ROUND = settings().round_size
 
 _service: QuizService | None = None
@@ -127,12 +130,12 @@ class ActionStartQuiz(QuizAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         quiz = service()
-        sender = tracker.sender_id
+        channel, sender = quiz_learner(tracker.sender_id)
         chosen = next(tracker.get_latest_entity_values("audience"), None)
         if isinstance(chosen, str) and chosen in Audience._value2member_map_:
-            quiz.profile(CHANNEL, sender, lang=lang, audiences=[chosen])
+            quiz.profile(channel, sender, lang=lang, audiences=[chosen])
         else:
-            profile = quiz.profile(CHANNEL, sender, lang=lang)
+            profile = quiz.profile(channel, sender, lang=lang)
             if not profile.audiences:
                 buttons = [
                     {"title": audience_name(a, lang), "payload": f'/start_quiz{{"audience":"{a.value}"}}'}
@@ -142,7 +145,7 @@ class ActionStartQuiz(QuizAction):
                 return
         scam = tracker.get_slot("scam_type")
         focus = scam if scam and scam != "none" else None
-        served = quiz.start(CHANNEL, sender, lang=lang, focus=focus) or quiz.start(CHANNEL, sender, lang=lang)
+        served = quiz.start(channel, sender, lang=lang, focus=focus) or quiz.start(channel, sender, lang=lang)
         if served is None:
             dispatcher.utter_message(text=t("quiz.no_questions", lang))
             return
@@ -156,8 +159,8 @@ class ActionQuizAnswer(QuizAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
         quiz = service()
-        sender = tracker.sender_id
-        served = quiz.pending(CHANNEL, sender)
+        channel, sender = quiz_learner(tracker.sender_id)
+        served = quiz.pending(channel, sender)
         if served is None:
             dispatcher.utter_message(text=t("quiz.no_pending", lang), buttons=end_buttons(lang)[:1])
             return
@@ -173,7 +176,7 @@ class ActionQuizAnswer(QuizAction):
             dispatcher.utter_message(text=choice.problem, buttons=question_buttons(served, lang))
             return
         try:
-            done = quiz.answer(CHANNEL, sender, served, choice.indices)
+            done = quiz.answer(channel, sender, served, choice.indices)
         except QuizError as error:
             logger.warning("answer refused: %s", error)
             dispatcher.utter_message(text=t("quiz.no_pending", lang))
@@ -186,7 +189,7 @@ class ActionQuizAnswer(QuizAction):
             send_question(dispatcher, done.next, lang)
             return
         summary = t("quiz.summary", lang, right=done.right, total=done.total)
-        report = quiz.report(CHANNEL, sender)
+        report = quiz.report(channel, sender)
         if report is not None:
             summary += "\n\n" + format_report(report, lang, types=3)
         dispatcher.utter_message(text=summary, buttons=end_buttons(lang))
@@ -198,18 +201,19 @@ class ActionQuizProgress(QuizAction):
     action_name = "action_quiz_progress"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
-        report = service().report(CHANNEL, tracker.sender_id)
+        report = service().report(*quiz_learner(tracker.sender_id))
         if report is None or not report.attempts:
             dispatcher.utter_message(text=t("quiz.report_empty", lang), buttons=end_buttons(lang)[:1])
             return
         dispatcher.utter_message(text=format_report(report, lang), buttons=end_buttons(lang)[:1])
+        dispatcher.utter_message(json_message={CHART: True})
 
 
 class ActionStopQuiz(QuizAction):
     action_name = "action_stop_quiz"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
-        stopped = service().stop(CHANNEL, tracker.sender_id)
+        stopped = service().stop(*quiz_learner(tracker.sender_id))
         dispatcher.utter_message(
             text=t("quiz.stopped" if stopped else "quiz.no_round", lang), buttons=end_buttons(lang)
         )

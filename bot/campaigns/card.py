@@ -30,7 +30,7 @@ from bot.shared.privacy import mask
 PLAN_CHECKS = ("saved_number", "roommate", "school", "landlord", "consular_12308")
 WIDTH, HEIGHT, DPI = 1080, 1350, 100
 MARGIN = 70
-#: The same CJK fonts as the progress chart (bot/telegram/chart.py), in order of preference.
+#: The same CJK fonts as the progress chart (bot/channels/chart.py), in order of preference.
 CJK_FONTS = (
     "Noto Sans CJK SC",
     "Noto Sans CJK JP",

@@ -1,5 +1,5 @@
 """Telling the assistant which language a conversation is in, when the person chose it rather than wrote in it (the
-web chat's language switch; WeChat's "1 中文 / 2 English" after subscribing).
+web chat's language switch), and reading it back (:func:`conversation_language`).
 
 The assistant answers a written message in that message's language, and a pressed button (a payload) in the
 conversation's: the ``lang`` slot, which only its actions set. A choice made outside the conversation sets the
@@ -43,3 +43,20 @@ async def tell_language(assistant: Assistant, conversation_id: str, lang: str) -
         logger.warning("could not set a conversation's language: Rasa answered %s", response.status_code)
         return False
     return True
+
+
+async def conversation_language(assistant: Assistant, conversation_id: str) -> str | None:
+    """The conversation's language as the assistant last answered in it (its ``lang`` slot); None when it has none
+    yet or Rasa cannot say (a log line): for answers made without the assistant (WeChat's notices for pictures,
+    links, ...)."""
+    params = {"include_events": "NONE", **({"token": assistant.token} if assistant.token else {})}
+    try:
+        response = await assistant.client.get(
+            f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", params=params
+        )
+        slots = response.json().get("slots") or {} if response.status_code == 200 else {}
+    except (httpx.HTTPError, ValueError, AttributeError) as error:
+        logger.warning("could not read a conversation's language: %s", type(error).__name__)
+        return None
+    lang = slots.get("lang")
+    return lang if lang in LANGS else None

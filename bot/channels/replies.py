@@ -4,7 +4,9 @@ buttons as numbered choices for channels without buttons (WeChat text, the termi
 - :func:`items`: Rasa's REST messages (``{"text", "buttons": [{"title", "payload"}]}``) as :class:`Item` s, in
   order. The action server follows the stop-now steps of a teaching reply with a marker message
   ``{"custom": {"urgent": true}}`` (``bot.actions.send``): the text message just before it is ``urgent``. The
-  teaching reply always puts the stop-now steps first, in one message of their own.
+  teaching reply always puts the stop-now steps first, in one message of their own. A quiz progress report is
+  followed by ``{"custom": {"chart": true}}`` (``bot.actions.quiz``): its item is ``chart`` (a channel that can
+  show images sends the mastery chart after it: ``bot.channels.chart``).
 - :func:`split`: a text cut into parts that each fit ``chars`` characters and/or ``utf8`` bytes (WeChat counts
   bytes: 2048 for a customer-service text): by paragraphs, then lines, then characters; a line that fits is never
   cut.
@@ -15,13 +17,15 @@ buttons as numbered choices for channels without buttons (WeChat text, the termi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.i18n import t
 
 #: The key, in a Rasa ``custom`` message, of the marker that the text message before it is urgent.
 URGENT = "urgent"
+#: The key, in a Rasa ``custom`` message, of the marker that the text message before it is a progress report.
+CHART = "chart"
 
 
 @dataclass(frozen=True)
@@ -39,11 +43,13 @@ class Choice:
 
 @dataclass(frozen=True)
 class Item:
-    """One message of the assistant's: its text, the buttons under it, and whether it is the stop-now steps."""
+    """One message of the assistant's: its text, the buttons under it, whether it is the stop-now steps, and whether
+    it is a progress report (the learner's chart may follow it)."""
 
     text: str
     buttons: tuple[Choice, ...] = ()
     urgent: bool = False
+    chart: bool = False
 
 
 def _choice(button: Mapping[str, Any]) -> Choice | None:
@@ -58,15 +64,15 @@ def items(messages: Iterable[Mapping[str, Any]]) -> list[Item]:
     for message in messages:
         custom = message.get("custom")
         if isinstance(custom, Mapping) and custom.get(URGENT) and result:
-            last = result[-1]
-            result[-1] = Item(last.text, last.buttons, urgent=True)
+            result[-1] = replace(result[-1], urgent=True)
+        if isinstance(custom, Mapping) and custom.get(CHART) and result:
+            result[-1] = replace(result[-1], chart=True)
         buttons = tuple(c for b in message.get("buttons") or () if isinstance(b, Mapping) and (c := _choice(b)))
         text = str(message.get("text") or "").strip()
         if text:
             result.append(Item(text, buttons))
         elif buttons and result:
-            last = result[-1]
-            result[-1] = Item(last.text, last.buttons + buttons, last.urgent)
+            result[-1] = replace(result[-1], buttons=result[-1].buttons + buttons)
     return result
 
 

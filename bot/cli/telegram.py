@@ -21,11 +21,13 @@ from bot.cli.terminal import DB_HELP, err, quiz_service, start_stack
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+    from starlette.routing import BaseRoute
     from telegram.ext import Application
 
     from bot.campaigns.service import CampaignService
     from bot.classroom.service import ClassroomService
     from bot.telegram.config import TelegramConfig
+    from bot.web.wechat_config import WeChatConfig
 
 
 def telegram(
@@ -47,7 +49,8 @@ def telegram(
     db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Run the Telegram bot and the web app. The token comes from TELEGRAM_BOT_TOKEN; TELEGRAM_API_BASE_URL points
-    it at another Bot API server."""
+    it at another Bot API server. With WECHAT_TOKEN (and the account's WECHAT_* settings) the web app also serves the
+    WeChat Official Account's callback URL, /wechat."""
     import logging
 
     from bot.settings import settings
@@ -64,6 +67,14 @@ def telegram(
             webhook_url, listen or defaults.web_listen, port if port is not None else defaults.web_port
         )
     except ConfigError as error:
+        err(str(error))
+        raise typer.Exit(2) from None
+    from bot.web.wechat_config import ConfigError as WeChatConfigError
+    from bot.web.wechat_config import WeChatConfig
+
+    try:
+        wechat = WeChatConfig.from_settings()
+    except WeChatConfigError as error:
         err(str(error))
         raise typer.Exit(2) from None
     from bot.channels.assistant import Assistant
@@ -85,7 +96,14 @@ def telegram(
         with contextlib.suppress(KeyboardInterrupt):
             application = build_application(config, services)
             asyncio.run(
-                serve(application, services.classroom, config, defaults.public_url, campaigns=services.campaigns)
+                serve(
+                    application,
+                    services.classroom,
+                    config,
+                    defaults.public_url,
+                    campaigns=services.campaigns,
+                    wechat=wechat,
+                )
             )
     finally:
         if stack is not None:
@@ -98,19 +116,24 @@ async def serve(
     config: TelegramConfig,
     public_url: str,
     campaigns: CampaignService | None = None,
+    wechat: WeChatConfig | None = None,
 ) -> None:
     """Start the bot (long polling, or the webhook route), serve the web app until Ctrl-C or SIGTERM, then stop
     both in order: the web server first (no new updates), then the application (its pending updates finish).
-    ``campaigns``: the campaign engine the organiser's pages show (the bot's own, ``Services.campaigns``)."""
+    ``campaigns``: the campaign engine the organiser's pages show (the bot's own, ``Services.campaigns``).
+    ``wechat``: also serve the WeChat Official Account's callback (``/wechat``) on the same assistant."""
     from telegram import Update
 
     from bot.telegram.webhook import PATH, webhook_route
     from bot.web.app import create_app
+    from bot.web.wechat import WeChat
 
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    routes = [webhook_route(application, config.webhook_secret, PATH)] if config.webhook_url else []
+    routes: list[BaseRoute] = [webhook_route(application, config.webhook_secret, PATH)] if config.webhook_url else []
+    if wechat is not None:
+        routes += WeChat(wechat, classroom.db, application.bot_data["services"].assistant).routes()
     web = create_app(
         classroom,
         classroom.db,

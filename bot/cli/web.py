@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bot.cli.terminal import DB_HELP, quiz_service, start_stack
+from bot.cli.terminal import DB_HELP, err, quiz_service, start_stack
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from bot.db import Database
+    from bot.web.wechat_config import WeChatConfig
 
 
 def web(
@@ -42,13 +43,20 @@ def web(
     ),
     db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """Run the web app alone: the web chat at /chat, the projector and the teacher's pages."""
+    """Run the web app alone: the web chat at /chat, the projector and the teacher's pages; with WECHAT_TOKEN (and
+    the account's WECHAT_* settings) also the WeChat Official Account's callback URL, /wechat."""
     import logging
 
     from bot.settings import settings
     from bot.shared.privacy import MaskingFilter
+    from bot.web.wechat_config import ConfigError, WeChatConfig
 
     defaults = settings()
+    try:
+        wechat = WeChatConfig.from_settings()
+    except ConfigError as error:
+        err(str(error))
+        raise typer.Exit(2) from None
     if rasa_url is None:
         rasa_url = defaults.rasa_url
     if rasa_token is None and defaults.rasa_token is not None:
@@ -63,7 +71,8 @@ def web(
         stack = start_stack(database_url=quiz.db.url.render_as_string(hide_password=False))
         rasa_url, rasa_token = stack.rasa_url, stack.token
     try:
-        app = build(quiz.db, rasa_url, rasa_token, bot_username, defaults.public_url.startswith("https://"))
+        https = defaults.public_url.startswith("https://")
+        app = build(quiz.db, rasa_url, rasa_token, bot_username, https, wechat=wechat)
         host, chosen_port = listen or defaults.web_listen, port if port is not None else defaults.web_port
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(serve(app, host, chosen_port, defaults.public_url, forwarded_allow_ips))
@@ -72,13 +81,23 @@ def web(
             stack.stop()
 
 
-def build(db: Database, rasa_url: str, rasa_token: str | None, bot_username: str | None, https: bool) -> Starlette:
-    """The web app with the web chat on the assistant at ``rasa_url``, its limits from the settings."""
+def build(
+    db: Database,
+    rasa_url: str,
+    rasa_token: str | None,
+    bot_username: str | None,
+    https: bool,
+    *,
+    wechat: WeChatConfig | None = None,
+) -> Starlette:
+    """The web app with the web chat on the assistant at ``rasa_url``, its limits from the settings; ``wechat``:
+    also the WeChat account's callback routes, on the same assistant."""
     from bot.channels.assistant import Assistant
     from bot.classroom.service import ClassroomService
     from bot.settings import settings
     from bot.web.app import create_app
     from bot.web.chat import ChatOptions
+    from bot.web.wechat import WeChat
 
     defaults = settings()
     chat = ChatOptions(
@@ -88,7 +107,8 @@ def build(db: Database, rasa_url: str, rasa_token: str | None, bot_username: str
         keep_days=defaults.chat_keep_days,
     )
     classroom = ClassroomService(db)
-    return create_app(classroom, db, bot_username=bot_username, secure_cookies=https, chat=chat)
+    routes = WeChat(wechat, db, chat.assistant).routes() if wechat is not None else []
+    return create_app(classroom, db, bot_username=bot_username, secure_cookies=https, chat=chat, extra_routes=routes)
 
 
 async def serve(app: Starlette, host: str, port: int, public_url: str, forwarded_allow_ips: str) -> None:
@@ -97,7 +117,8 @@ async def serve(app: Starlette, host: str, port: int, public_url: str, forwarded
 
     server = _server_class()(
         app,
-        f"web app listening on http://{host}:{port} (web chat: {public_url}/chat)",
+        f"web app listening on http://{host}:{port} (web chat: {public_url}/chat"
+        + (f", WeChat: {public_url}/wechat)" if any(getattr(r, "path", "") == "/wechat" for r in app.routes) else ")"),
         host=host,
         port=port,
         log_level="warning",

@@ -18,10 +18,11 @@ Tables
 - the chat channels' shared state (``channels``, migration 0005): numbered choices shown, the inbox of inbound
   messages (each handled once) and rate-limit counters.
 - the web chat's log (``webchat``, migration 0006): each web chat conversation as its page shows it again.
+- the WeChat Official Account's cached access token (``wechat``, migration 0007): ``wechat_tokens``.
 
 One module per area (``base``: the declarative base and column types; ``quiz``; ``classroom``; ``campaign``;
-``channels``; ``webchat``); this package exports every model, so ``from bot.db.models import X`` works for all of
-them and ``Base.metadata`` holds every table (the migrations compare against it).
+``channels``; ``webchat``; ``wechat``); this package exports every model, so ``from bot.db.models import X``
+works for all of them and ``Base.metadata`` holds every table (the migrations compare against it).
 """
 
 from bot.db.models.base import NAMING, Base, Channel, UTCDateTime
@@ -61,6 +62,7 @@ from bot.db.models.quiz import (
     TelegramUpdate,
 )
 from bot.db.models.webchat import WebChatLog
+from bot.db.models.wechat import WeChatToken
 
 __all__ = [
     "NAMING",
@@ -97,6 +99,7 @@ __all__ = [
     "TelegramPoll",
     "TelegramUpdate",
     "UTCDateTime",
+    "WeChatToken",
     "WebChatLog",
     "WebSession",
 ]
