@@ -164,8 +164,11 @@ def chromium_or_skip() -> str:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module. Not for the session: Playwright's sync API keeps an event loop running in the
+    main thread while it is open, and a later test's ``asyncio.run`` would fail ("cannot be called from a running
+    event loop")."""
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
