@@ -3,7 +3,6 @@ only, a stale claim changes nothing, an answer counts once, a family link and an
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
@@ -16,30 +15,10 @@ from bot.campaigns.service import CampaignService
 from bot.db.models import CampaignDelivery
 from bot.quiz import engine
 from tests.bot.campaigns.conftest import WEEK1_BEIJING, Clock, School, crowd, question_id
+from tests.racing import at_once
 
 PEOPLE = 300
 WORKERS = 8
-
-
-def at_once(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run every job in its own thread, released together."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = jobs[i]()
-        except BaseException as error:  # reported by the caller
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def tagged(tag: str, call: Callable[..., Any], *args: Any) -> tuple[str, Any]:

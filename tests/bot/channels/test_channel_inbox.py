@@ -11,7 +11,7 @@ import pytest
 
 from bot.channels.inbox import Entry, Inbox, claim, finish, result
 from bot.db import Database
-from tests.bot.channels.conftest import at_once
+from tests.racing import at_once
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 REPLY = {"passive": "🚨 现在立刻：...", "later": ["第二条"]}

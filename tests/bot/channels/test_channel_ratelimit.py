@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.channels.ratelimit import RateLimiter, count, hit, prune, window_of
 from bot.db import Database
 from bot.db.models import RateCounter
-from tests.bot.channels.conftest import at_once
+from tests.racing import at_once
 
 NOW = datetime(2026, 12, 3, 10, 0, 5, tzinfo=UTC)  # 5 s into a minute
 

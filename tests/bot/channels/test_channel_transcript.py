@@ -12,7 +12,7 @@ import pytest
 from bot.channels.replies import Choice
 from bot.channels.transcript import Entry, Role, append, exists, prune, recent
 from bot.db import Database
-from tests.bot.channels.conftest import at_once
+from tests.racing import at_once
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(days=365)

@@ -3,7 +3,6 @@ once, a next question opened once, and answers racing the close either counted b
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 from functools import partial
@@ -12,30 +11,10 @@ from typing import Any
 from bot.classroom.records import OpenQuestion, Outcome, SessionOptions
 from bot.classroom.service import ClassroomService
 from tests.bot.classroom.conftest import Clock, Room
+from tests.racing import at_once
 
 STUDENTS = 30
 WORKERS = 12
-
-
-def at_once(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run every job in its own thread, released together."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = jobs[i]()
-        except BaseException as error:  # reported by the caller
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def big_room(svc: ClassroomService) -> tuple[int, int, list[int]]:

@@ -1,4 +1,5 @@
-"""Fixtures of the chat channels' tests: several workers racing on one database."""
+"""Several workers at once, for the concurrency tests (classroom, campaigns, chat channels): each job in its own
+thread, all released together by a barrier."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 
 def at_once(jobs: Sequence[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run every job in its own thread, released together (each thread a worker)."""
+    """Run every job in its own thread, released together (each thread a worker); the results in job order and the
+    errors raised."""
     barrier = threading.Barrier(len(jobs))
     results: list[Any] = [None] * len(jobs)
     errors: list[BaseException] = []
