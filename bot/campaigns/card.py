@@ -15,14 +15,13 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, Rectangle
 
+from bot.channels.chart import LATIN_FONT, cjk_font
 from bot.i18n import language, t
 from bot.shared.privacy import mask
 
@@ -30,19 +29,6 @@ from bot.shared.privacy import mask
 PLAN_CHECKS = ("saved_number", "roommate", "school", "landlord", "consular_12308")
 WIDTH, HEIGHT, DPI = 1080, 1350, 100
 MARGIN = 70
-#: The same CJK fonts as the progress chart (bot/channels/chart.py), in order of preference.
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Noto Sans CJK JP",
-    "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei",
-    "Droid Sans Fallback",
-    "Source Han Sans SC",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-)
-LATIN_FONT = "DejaVu Sans"  # matplotlib's own
 NAVY, INK, GREY, PALE = "#1f3d5c", "#1d1d1f", "#5f6368", "#eef3f8"
 #: Wrapping: words and numbers stay whole; any other character (a Chinese one) may end a line.
 _TOKEN = re.compile(r"[A-Za-z0-9+\-'(),.:;!?\"“”]+|\s+|.")
@@ -58,12 +44,6 @@ def check_label(check: str, lang: object) -> str:
         "consular_12308": t("campaign.plan_check_consular_12308", lang),
     }
     return labels[check]
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in names), None)
 
 
 def card_font(lang: object) -> tuple[str, list[str]]:
