@@ -32,6 +32,8 @@ MARGIN = 70
 NAVY, INK, GREY, PALE = "#1f3d5c", "#1d1d1f", "#5f6368", "#eef3f8"
 #: Wrapping: words and numbers stay whole; any other character (a Chinese one) may end a line.
 _TOKEN = re.compile(r"[A-Za-z0-9+\-'(),.:;!?\"“”]+|\s+|.")
+#: Marks that never start a line (Chinese line breaking): a comma or full stop wrapped alone reads as an error.
+_NO_LINE_START = frozenset("，。、；：！？）》」』”’…")
 
 
 def check_label(check: str, lang: object) -> str:
@@ -126,7 +128,8 @@ class _Canvas:
         lines: list[str] = []
         line = ""
         for token in _TOKEN.findall(text):
-            if line and not token.isspace() and self.width(line + token, font) > width:
+            hangs = token in _NO_LINE_START  # a closing mark stays on its line (it may reach into the margin)
+            if line and not token.isspace() and not hangs and self.width(line + token, font) > width:
                 lines.append(line.rstrip())
                 line = ""
             if line or not token.isspace():

@@ -99,3 +99,23 @@ def test_family_name_masked() -> None:
     text = card_text("en", [], family_name="Li Wei 13812345678")
     assert text.family is not None and "13812345678" not in text.family and "Li Wei" in text.family
     assert card_text("en", [], family_name="   ").family is None
+
+
+def test_no_line_starts_with_a_closing_mark() -> None:
+    """Chinese line breaking: a comma or a full stop never begins a line (at every width the card could use)."""
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    from bot.campaigns.card import _NO_LINE_START, _Canvas
+
+    lang, families = card_font("zh")
+    text = card_text(lang, PLAN_CHECKS)
+    canvas = _Canvas(families, 1.0)
+    font = canvas.font(20, False)
+    paragraphs = [body for _, body, _ in text.sections] + [text.note, text.footer]
+    starts = [
+        line[0]
+        for width in range(300, 900, 7)
+        for paragraph in paragraphs
+        for line in canvas.wrap(paragraph, font, width)
+    ]
+    assert starts and not [mark for mark in starts if mark in _NO_LINE_START]
