@@ -216,6 +216,7 @@ CJK_MODULES = {
 CJK_STRINGS: dict[str, dict[str, str]] = {
     "bot/cli/terminal.py": {"退出": "a word the learner types to leave (QUIT), not one the terminal shows"},
     "bot/quiz/present.py": {"。.!！": "punctuation stripped from a typed answer"},
+    "bot/campaigns/card.py": {"，。、；：！？）》」』”’…": "closing marks that never start a line when the card wraps"},
     "bot/quiz/model.py": {
         "对": "bank content: the fixed options of a true/false question, stored and checked with each question",
         "错": "(the same)",
