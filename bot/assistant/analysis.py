@@ -27,13 +27,22 @@ LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(
         r"(电话|视频|语音).{0,4}(还)?没(有)?挂",
         r"(正在|现在|马上|立刻|立即).{0,8}(转账|汇款|打款|转钱|付款|支付|转给|汇给|下载|共享屏幕|屏幕共享)",
         r"(让|要|叫|逼)我.{0,6}(现在|马上|立刻|立即|赶紧|今天).{0,8}(转|汇|付|打款|交|买|下载|共享)",
-        r"(刚(刚|才)?|已经).{0,6}(转|汇|付|打|充|交)了",
+        r"(刚(刚|才)?|已经).{0,6}(转|汇|付|充|交|打(?!了?(电话|卡背|给|过电话)))了",  # not "已经打了卡背面的95566"
         r"(赎金|撕票|被绑|绑架了|绑了)",
         r"(联系不上|打不通|失联|不回(消息|信息|微信))",
         r"救命|救救(我|他|她|孩子)",
         r"(被关|被困|被扣|被控制|出不去|走不了|逃不出|跑不掉)|(护照|证件).{0,4}(被)?(收|扣|拿)(走|了)",
         r"(要不要|该不该|能不能|可不可以|可以)挂(电话|断|掉)?",
         r"刚(刚|才)?.{0,6}(被扣|扣了|被转走|被盗刷|被刷)",
+        r"(准备|正要|正准备|正打算|要去).{0,12}(转|汇|打款|付款|取钱|取款|取现)",
+        r"(在|到了?|去)银行(柜台|门口|网点|排队)|(在|到了?)(柜台|ATM|取款机)(前|旁|边)?.{0,6}(转|汇|取)",
+        r"(转账|付款|支付|汇款)?(页面|界面).{0,4}(还)?(开着|没关)",
+        r"((人|他|她|孩子|女儿|儿子)|(去|到|出国|走|离开).{0,8}(以后|之后|后)).{0,4}(就)?(再)?没(了|有)?(任何)?(消息|音讯|音信)",
+        r"\b(about to|going to|was going to|on (my|his|her) way to) (\w+ ){0,3}(send|transfer|pay|wire|withdraw)\b",
+        r"\b(transfer|payment|banking) (screen|page|app) is (still )?open\b",
+        r"\bat the bank (counter|branch|now)\b",
+        r"\b(he|she|they)('s|'re| is| are) still (talking|chatting|texting|messaging) (to|with) me\b",
+        r"^\W*(yes|yeah|yep|yup|ok)?\W*i (already |just )?(sent|paid|transferred|wired) (it|them|the money)\W*$",
         r"still on the (phone|line|call)",
         r"(on|in) (a|the) (video )?call with (him|her|them)",
         r"(hasn'?t|haven'?t|didn'?t|not) hung up",
@@ -41,7 +50,7 @@ LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(
             r"(asking|telling|wants?|want|told|ordered|pushing) me to (\w+ ){0,3}"
             r"(transfer|send|pay|wire|move|buy|withdraw)"
         ),
-        r"\b(right now|right away|immediately|within \d+ (minutes|hours))\b",
+        r"\b(right now|right away|immediately|within (\d+ minutes|([1-9]|1\d|2[0-4]) hours?))\b",  # not "collect within 72 hours"
         r"\bjust (sent|transferred|paid|wired|gave|moved|shared)\b",
         r"\b(ransom|kidnapp?ed|held hostage)\b",
         r"\b(can'?t|cannot|unable to) (reach|contact|get hold of) (him|her|my)",

@@ -161,6 +161,11 @@ def evaluate(examples: list[Example], parse: Callable[[str], Mapping[str, Any]])
         for e, a, g, p in zip(examples, analyses, gold_scam, pred_scam)
         if g != p
     ]
+    urgent_misses = [
+        {"text": mask(e.text)[:200], "intent": e.intent, "urgent_model": a.urgent_model}
+        for e, a in zip(examples, analyses)
+        if e.urgent and not a.urgent
+    ]
     return {
         "n": len(examples),
         "kind": prf(gold_kind, pred_kind),
@@ -172,6 +177,7 @@ def evaluate(examples: list[Example], parse: Callable[[str], Mapping[str, Any]])
         "by_language": per_language,
         "trust": trust_slices(examples, analyses),
         "scam_type_errors": errors,
+        "urgent_misses": urgent_misses,
     }
 
 

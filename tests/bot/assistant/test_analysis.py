@@ -247,6 +247,16 @@ LIVE = [
     ("en-ransom", "a man says my son was kidnapped and wants a ransom"),
     ("en-cant-reach", "I can't reach my daughter in London, she stopped replying"),
     ("en-within-minutes", "they want it done within 30 minutes"),
+    # about to move money, at the bank, the payment page still open, a person gone quiet
+    ("zh-about-to-transfer", "我妈正准备去银行汇5万给那个老师"),
+    ("zh-at-bank-counter", "我爸现在在银行柜台，说要把定期取出来"),
+    ("zh-page-still-open", "付款页面还开着，要不要输密码"),
+    ("zh-no-news-since", "表妹去了泰国以后就没了消息"),
+    ("en-about-to-send", "my dad is about to send the money to the account they gave him"),
+    ("en-screen-open", "the transfer screen is still open on my phone"),
+    ("en-at-bank", "she's at the bank counter with the cashier now"),
+    ("en-still-talking", "he's still talking to me on whatsapp"),
+    ("en-yes-sent", "yes i sent it"),
 ]
 
 
@@ -283,6 +293,10 @@ CALM = [
     ("en-past-didnt-pay", "two years ago a 'customs officer' wanted me to pay right away for a parcel, I didn't pay"),
     ("zh-past-told-to-transfer", "去年有个假警察让我马上转账，我直接挂了"),
     ("zh-past-blocked-transfer-now", "上个月有个客服让我立即转账退款，我没理，直接拉黑了"),
+    # a genuine notice and a check the user already made
+    ("en-pickup-within-72-hours", "InPost: Your parcel is in locker KNG22M. Open code: 774201. Collect within 72 hours."),
+    ("zh-called-the-card-number", "我已经打了卡背面的95566确认是银行发的"),
+    ("zh-parcel-no-news", "快递三天了还没消息"),
 ]
 
 # Past and present in one message: what is happening now decides.
