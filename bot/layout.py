@@ -216,8 +216,8 @@ class Pool:
 def haproxy_config(pools: list[Pool], balance: str = "leastconn") -> str:
     """HAProxy's configuration: one frontend per pool; a connection refused by a dead server is retried on another
     (``retry-on conn-failure`` + ``redispatch``: safe, the request never reached it); a request a server took and then
-    died on is not retried (it may have been processed) and gets a 502; health checks every second take a dead
-    server out of the rotation."""
+    died on is not retried (it may have been processed) and gets a 502; health checks every 2 s take a dead server
+    out of the rotation (three refused checks) but not a busy one (a check may take 10 s)."""
     out = [
         "global",
         "    maxconn 4096",
@@ -241,7 +241,10 @@ def haproxy_config(pools: list[Pool], balance: str = "leastconn") -> str:
             f"    balance {balance}",
             f"    option httpchk GET {pool.health}",
             "    http-check expect status 200-499",
-            "    default-server inter 1s fastinter 500ms fall 2 rise 1",
+            # A busy worker answers its health check late (a turn holds its event loop): 10 s before that counts
+            # as a failure, or a saturated pool would be taken out whole (503s). A dead one refuses at once.
+            "    timeout check 10s",
+            "    default-server inter 2s fastinter 1s downinter 1s fall 3 rise 1",
         ]
         out += [f"    server {pool.name}{i} 127.0.0.1:{port} check" for i, port in enumerate(pool.servers, 1)]
     return "\n".join(out) + "\n"
