@@ -159,7 +159,8 @@ def free_ports(count: int) -> list[int]:
             sock.close()
 
 
-def _wait_http(url: str, proc: subprocess.Popen[Any], timeout: float, what: str, log: Path) -> None:
+def wait_http(url: str, proc: subprocess.Popen[Any], timeout: float, what: str, log: Path) -> None:
+    """Wait until ``url`` answers below 500; :class:`RuntimeProblem` if ``proc`` stops first or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -171,6 +172,64 @@ def _wait_http(url: str, proc: subprocess.Popen[Any], timeout: float, what: str,
             pass
         time.sleep(0.1)
     raise RuntimeProblem(f"The {what} did not start within {timeout:.0f} s; see {log}.")
+
+
+def stop_processes(processes: Iterable[subprocess.Popen[Any]]) -> None:
+    """SIGTERM every process group (each child runs in its own), wait up to 10 s each, then SIGKILL what is left."""
+    processes = list(processes)
+    for proc in processes:
+        _signal_group(proc, signal.SIGTERM)
+    for proc in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+        _signal_group(proc, signal.SIGKILL)  # whatever of the group is still there
+        proc.wait()
+
+
+def spawn(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[Any]:
+    """A server as a child: in the checkout, its own process group (stopped as a whole), output appended to ``log``,
+    and SIGTERM when this process dies."""
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+
+
+def action_server_command(port: int) -> list[str]:
+    """Our action server (rasa_sdk, in this environment) on ``port`` of 127.0.0.1 (``SANIC_HOST`` in its env)."""
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(port)]
+
+
+def rasa_command(model: Path, port: int, endpoints: Path, token: str, host: str = "127.0.0.1") -> list[str]:
+    """``rasa run`` with the HTTP API (behind ``token``), the REST channel, on ``host:port``."""
+    return [
+        str(rasa_bin()),
+        "run",
+        "--enable-api",
+        "--auth-token",
+        token,
+        "-m",
+        str(model),
+        "-i",
+        host,
+        "-p",
+        str(port),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        "credentials.yml",
+    ]
+
+
+def new_token() -> str:
+    """The Rasa API's auth token: hex, since a token_urlsafe may start with '-', which `rasa run` reads as an
+    option."""
+    return secrets.token_hex(16)
 
 
 def _tail(path: Path, lines: int = 30) -> str:
@@ -221,13 +280,7 @@ class Stack:
         """Stop both servers and everything they started (each runs in its own process group: sanic's worker,
         manager and resource tracker go with it, even when stopped halfway through start-up)."""
         self.client.close()
-        for proc in self.processes:
-            _signal_group(proc, signal.SIGTERM)
-        for proc in self.processes:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=10)
-            _signal_group(proc, signal.SIGKILL)  # whatever of the group is still there
-            proc.wait()
+        stop_processes(self.processes)
         self.processes.clear()
         if self.endpoints is not None:
             self.endpoints.unlink(missing_ok=True)
@@ -268,52 +321,20 @@ def start_stack(
     the settings').
     """
     model = model or train(echo=echo)
-    rasa = rasa_bin()  # before spawning anything: a missing Rasa must not leave an action server behind
+    rasa_bin()  # before spawning anything: a missing Rasa must not leave an action server behind
     var = var or var_dir()
     scratch = {"ANTIFRAUD_VAR": str(var)}
     logs = var / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port = free_ports(2)
-    token = secrets.token_hex(16)  # hex: a token_urlsafe may start with '-', which `rasa run` reads as an option
+    token = new_token()
     endpoints = write_endpoints(action_port, tracker_db, var)
     action_log, rasa_log = logs / "actions.log", logs / "rasa.log"
     action_env = child_env(SANIC_HOST="127.0.0.1", **scratch)
     if database_url:
         action_env["DATABASE_URL"] = database_url
-    actions = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.actions", "--port", str(action_port)],
-        cwd=ROOT,
-        env=action_env,
-        stdout=action_log.open("a"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        preexec_fn=_die_with_parent,
-    )
-    rasa_server = subprocess.Popen(
-        [
-            str(rasa),
-            "run",
-            "--enable-api",
-            "--auth-token",
-            token,
-            "-m",
-            str(model),
-            "-i",
-            "127.0.0.1",
-            "-p",
-            str(rasa_port),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            "credentials.yml",
-        ],
-        cwd=ROOT,
-        env=child_env(**scratch),
-        stdout=rasa_log.open("a"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        preexec_fn=_die_with_parent,
-    )
+    actions = spawn(action_server_command(action_port), action_env, action_log)
+    rasa_server = spawn(rasa_command(model, rasa_port, endpoints, token), child_env(**scratch), rasa_log)
     stack = Stack(
         f"http://127.0.0.1:{rasa_port}",
         f"http://127.0.0.1:{action_port}",
@@ -325,8 +346,8 @@ def start_stack(
     )
     try:
         echo("Starting the action server and the Rasa server...")
-        _wait_http(f"{stack.action_url}/health", actions, timeout, "action server", action_log)
-        _wait_http(f"{stack.rasa_url}/", rasa_server, timeout, "Rasa server", rasa_log)
+        wait_http(f"{stack.action_url}/health", actions, timeout, "action server", action_log)
+        wait_http(f"{stack.rasa_url}/", rasa_server, timeout, "Rasa server", rasa_log)
     except BaseException:
         stack.stop()
         raise

@@ -65,12 +65,14 @@ ensure_env .venv-rasa "$(stamp requirements/rasa.lock)" install_rasa
 
 # The browser tests (tests/bot/web) drive Debian's Chromium with Playwright (`playwright install` cannot download
 # here), and the screenshots need a CJK font to show Chinese and an emoji font for the replies' 🚨 and 📞.
+# `antifraud serve --workers N` (bot/layout.py) puts its Rasa workers behind HAProxy and locks conversations in Redis.
 # Installed once, when missing.
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "cjk" || ! fc-list 2>/dev/null | grep -qi "emoji"; then
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "cjk" || ! fc-list 2>/dev/null | grep -qi "emoji" \
+  || ! PATH="$PATH:/usr/sbin" command -v haproxy >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "setup: installing chromium, a CJK font and an emoji font for the browser tests ..." >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
+    echo "setup: installing chromium, fonts (browser tests), haproxy and redis-server (scaled-out layout) ..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji haproxy redis-server >/dev/null
   else
-    echo "setup: chromium or a CJK font is missing; the browser tests will skip (CI=true fails them)" >&2
+    echo "setup: chromium, a CJK font, haproxy or redis-server is missing; the browser and layout tests will skip (CI=true fails them)" >&2
   fi
 fi

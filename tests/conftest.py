@@ -142,3 +142,45 @@ def sqlite_db(sqlite_url: str) -> Iterator[Database]:
     db.migrate()
     yield db
     db.dispose()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Redis: the scaled-out layout's lock store (bot/layout.py); scripts/redis.sh starts it where missing.
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis server's URL; started with scripts/redis.sh when it does not answer (skip, or fail under CI=true)."""
+    import subprocess
+
+    from bot.layout import check_redis
+    from bot.runtime import ROOT, RuntimeProblem
+
+    try:
+        check_redis(REDIS_URL)
+    except RuntimeProblem:
+        subprocess.run(["bash", str(ROOT / "scripts" / "redis.sh")], check=False)
+        try:
+            check_redis(REDIS_URL)
+        except RuntimeProblem as problem:
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(f"{problem} (CI=true: the layout tests must run; scripts/redis.sh starts the server)")
+            pytest.skip(str(problem))
+    return REDIS_URL
+
+
+@pytest.fixture(scope="module")
+def tracker_url() -> Iterator[str]:
+    """A PostgreSQL database name for one layout's tracker store (the layout creates it), dropped afterwards."""
+    from sqlalchemy.engine import make_url
+
+    admin = _postgres_admin()
+    name = f"antifraud_tracker_test_{uuid.uuid4().hex[:12]}"
+    try:
+        yield make_url(POSTGRES_URL).set(drivername="postgresql", database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -10,9 +10,9 @@ from typing import Any
 
 import typer
 
-from bot import runtime
+from bot import layout, runtime
 from bot.assistant.analysis import analyse
-from bot.cli.terminal import MAX_INPUT, QUIT, clean_input, err, render, start_stack, status
+from bot.cli.terminal import DB_HELP, MAX_INPUT, QUIT, clean_input, err, render, start_stack, status
 from bot.i18n import DEFAULT_LANG, t
 from bot.shared.lang import reply_language
 from bot.shared.privacy import mask
@@ -126,14 +126,87 @@ def check(
         stack.stop()
 
 
-def serve() -> None:
-    """Run the Rasa server and the action server until Ctrl-C (prints their URLs)."""
-    stack = start_stack(tracker_db=runtime.var_dir() / "tracker.db")
-    typer.echo(f"Rasa server: {stack.rasa_url}  (REST: {stack.rasa_url}/webhooks/rest/webhook)")
-    typer.echo(f"Action server: {stack.action_url}")
+def serve(
+    workers: int = typer.Option(
+        1,
+        min=1,
+        help="Rasa workers. 1: one Rasa server on SQLite, no balancer; more: behind HAProxy, sharing a "
+        "PostgreSQL tracker store and a Redis lock store (docs/deploy.md).",
+    ),
+    action_workers: int | None = typer.Option(None, min=1, help="Action servers behind HAProxy (default: --workers)."),
+    web_workers: int = typer.Option(
+        0, min=0, help="Web app workers (antifraud web) behind HAProxy on --web-port (with --workers > 1)."
+    ),
+    port: int = typer.Option(5005, help="The balancer's port for Rasa (with --workers > 1)."),
+    web_port: int | None = typer.Option(
+        None, help="The balancer's port for the web workers (default: $ANTIFRAUD_WEB_PORT)."
+    ),
+    listen: str = typer.Option("127.0.0.1", help="The address the balancer listens on (with --workers > 1)."),
+    tracker_url: str = typer.Option(
+        layout.DEFAULT_TRACKER_URL, help="The shared tracker store (with --workers > 1); the database is created."
+    ),
+    redis_url: str = typer.Option(layout.DEFAULT_REDIS_URL, help="The Redis lock store (with --workers > 1)."),
+    telegram_webhook_url: str | None = typer.Option(
+        None, help="Web workers run the Telegram bot on this webhook URL (antifraud telegram --webhook-url)."
+    ),
+    db_url: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Run the assistant until Ctrl-C: the Rasa server and the action server; with --workers N, N Rasa workers and
+    the action servers (and web workers) behind HAProxy, at one URL."""
+    if workers == 1:
+        stack = start_stack(tracker_db=runtime.var_dir() / "tracker.db")
+        typer.echo(f"Rasa server: {stack.rasa_url}  (REST: {stack.rasa_url}/webhooks/rest/webhook)")
+        typer.echo(f"Action server: {stack.action_url}")
+        _run_until_stopped(stack)
+        return
+    from bot.settings import settings
+
+    options = layout.LayoutOptions(
+        workers=workers,
+        action_workers=action_workers,
+        web_workers=web_workers,
+        tracker_url=tracker_url,
+        redis_url=redis_url,
+        rasa_port=port,
+        web_port=web_port if web_port is not None else settings().web_port,
+        listen=listen,
+        database_url=db_url or settings().database_url,
+        telegram_webhook_url=telegram_webhook_url,
+    )
+    try:
+        running = layout.start_layout(options=options, echo=status)
+    except runtime.RuntimeProblem as problem:
+        err(str(problem))
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:  # Ctrl-C while the servers start: start_layout has already stopped them
+        err("Stopped.")
+        raise typer.Exit(130) from None
+    typer.echo(
+        f"Rasa ({workers} workers behind HAProxy): {running.rasa_url}  (REST: {running.rasa_url}/webhooks/rest/webhook)"
+    )
+    typer.echo(f"Action servers: {options.actions}, behind {running.action_url}")
+    if running.web_url:
+        typer.echo(f"Web app ({web_workers} workers): {running.web_url}")
+    typer.echo(f"Tracker store: {mask_password(tracker_url)}; lock store: {mask_password(redis_url)}")
+    _run_until_stopped(running)
+
+
+def mask_password(url: str) -> str:
+    """``url`` with its password, if any, shown as ***."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
+def _run_until_stopped(stack: runtime.Stack) -> None:
+    """Until Ctrl-C, SIGTERM or a server stops; then stop them all."""
     try:
         while all(p.poll() is None for p in stack.processes):
             time.sleep(0.5)
+        err("A server stopped; stopping the others (see the logs in $ANTIFRAUD_VAR/logs).")
     except KeyboardInterrupt:
         pass
     finally:
