@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/check.sh
 ./scripts/postgres.sh || echo "test: no PostgreSQL server: its tests will skip (and fail under CI=true)" >&2
+./scripts/redis.sh || echo "test: no Redis server: the scaled-out layout's tests will skip (and fail under CI=true)" >&2
 .venv/bin/antifraud train
 exec .venv/bin/python -m pytest "$@"
