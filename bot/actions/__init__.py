@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.handback import handed_back
 from bot.assistant import teach, verdicts
 from bot.assistant.analysis import Analysis, analyse
 from bot.assistant.places import find_places
@@ -86,6 +87,8 @@ class TeachingAction(Action, metaclass=ABCMeta):
         """The reply to send."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if handed_back(dispatcher, tracker):  # a group's story: the front end invites the member to a private chat
+            return []
         parse = tracker.latest_message or {}
         text = str(parse.get("text") or "")
         is_payload = text.startswith("/")  # a button press: keep the conversation's language

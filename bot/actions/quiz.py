@@ -4,7 +4,8 @@ Thin: the quiz lives in the database (``bot.quiz.service``), keyed by the conver
 (a WeChat follower's ``wechat-<openid>`` conversation: by the OpenID on the ``wechat`` channel,
 ``bot.channels.ids.quiz_learner``), so the open round and its waiting question survive a restart of either server.
 A progress report is followed by the marker ``{"custom": {"chart": true}}``: a channel that can show images sends
-the mastery chart after it.
+the mastery chart after it. A front end that runs the quiz itself (Telegram) gets these turns handed back
+(``bot.actions.handback``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.actions.handback import handed_back
 from bot.channels.ids import quiz_learner
 from bot.channels.replies import CHART
 from bot.db import Database
@@ -114,6 +116,8 @@ class QuizAction(Action):
         raise NotImplementedError
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if handed_back(dispatcher, tracker):  # the front end runs the quiz itself (Telegram's polls)
+            return []
         lang = language(tracker).value
         try:
             self.act(dispatcher, tracker, lang)

@@ -1,7 +1,8 @@
 """``antifraud telegram``: the Telegram bot and the web app (projector, teacher pages) in one process on one port.
 
 python-telegram-bot's "custom webhook" pattern: the :class:`~telegram.ext.Application` and uvicorn share one event
-loop; with ``--webhook-url`` Telegram posts updates to the web app's ``/telegram`` route, else the application long
+loop; with ``--webhook-url`` Telegram posts updates to a route of the web app at that URL's path (refused at start
+when the web app serves the path itself), else the application long
 polls while uvicorn serves the pages. Why one process: the projector and the bot read the same database, and a
 classroom needs one address to open, not two servers to keep running.
 """
@@ -64,7 +65,10 @@ def telegram(
         rasa_token = defaults.rasa_token.get_secret_value()
     try:
         config = TelegramConfig.from_settings(
-            webhook_url, listen or defaults.web_listen, port if port is not None else defaults.web_port
+            webhook_url,
+            listen or defaults.web_listen,
+            port if port is not None else defaults.web_port,
+            reserved=web_paths(),
         )
     except ConfigError as error:
         err(str(error))
@@ -124,14 +128,16 @@ async def serve(
     ``wechat``: also serve the WeChat Official Account's callback (``/wechat``) on the same assistant."""
     from telegram import Update
 
-    from bot.telegram.webhook import PATH, webhook_route
+    from bot.telegram.webhook import webhook_route
     from bot.web.app import create_app
     from bot.web.wechat import WeChat
 
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    routes: list[BaseRoute] = [webhook_route(application, config.webhook_secret, PATH)] if config.webhook_url else []
+    routes: list[BaseRoute] = []
+    if config.webhook_path is not None:
+        routes.append(webhook_route(application, config.webhook_secret, config.webhook_path))
     if wechat is not None:
         routes += WeChat(wechat, classroom.db, application.bot_data["services"].assistant).routes()
     web = create_app(
@@ -170,6 +176,15 @@ async def serve(
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+def web_paths() -> frozenset[str]:
+    """The first path segments the web app serves itself (its pages, the web chat, WeChat's callback): the webhook
+    may not take one."""
+    from bot.web.app import own_prefixes
+    from bot.web.wechat import PATH as WECHAT_PATH
+
+    return own_prefixes() | {WECHAT_PATH.strip("/").split("/")[0]}
 
 
 def _server_class() -> type[Any]:

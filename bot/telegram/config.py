@@ -4,6 +4,7 @@ once."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -13,6 +14,9 @@ from bot.settings import Settings
 from bot.settings import settings as current_settings
 
 TOKEN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{30,50}$")
+#: A webhook path: segments of letters, digits and ``. _ ~ -`` (nothing a router would read as a parameter or an
+#: HTTP client would re-encode or normalise).
+WEBHOOK_PATH = re.compile(r"^(/[A-Za-z0-9._~-]+)+/?$")
 
 
 class ConfigError(ValueError):
@@ -35,8 +39,11 @@ class TelegramConfig:
         listen: str = "127.0.0.1",
         port: int = 8443,
         settings: Settings | None = None,
+        reserved: Collection[str] = (),
     ) -> TelegramConfig:
-        """The configuration from ``settings`` (default: the app's) and the command line's options."""
+        """The configuration from ``settings`` (default: the app's) and the command line's options. ``reserved``:
+        the first path segments the web app serves itself (``/teacher``...): the webhook URL's path may not be one
+        of them, nor under one."""
         s = settings if settings is not None else current_settings()
         token = _reveal(s.telegram_bot_token)
         if not token:
@@ -56,14 +63,32 @@ class TelegramConfig:
             parts = urlsplit(webhook_url)
             if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost"):
                 raise ConfigError(f"--webhook-url must be https (Telegram's rule): {webhook_url!r}")
+            check_webhook_path(parts.path, reserved)
             secret = _reveal(s.telegram_webhook_secret) or _secret(token)
             if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
                 raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)")
         return cls(token, base, webhook_url, secret, listen, port)
 
     @property
+    def webhook_path(self) -> str | None:
+        """The path the webhook route serves: the webhook URL's own (Telegram posts to that URL)."""
+        return urlsplit(self.webhook_url).path if self.webhook_url else None
+
+    @property
     def file_base_url(self) -> str | None:
         return self.base_url[: -len("/bot")] + "/file/bot" if self.base_url else None
+
+
+def check_webhook_path(path: str, reserved: Collection[str] = ()) -> None:
+    """Refuse, in one line, a webhook path the web app cannot serve as the webhook: none, ``/`` (the site's root),
+    one with characters a router or client would rewrite, or one of the web app's own (``reserved``)."""
+    if path in ("", "/"):
+        raise ConfigError("--webhook-url needs a path of its own after the host, such as https://host/telegram")
+    segments = path.strip("/").split("/")
+    if not WEBHOOK_PATH.fullmatch(path) or any(s in (".", "..") for s in segments):
+        raise ConfigError(f"--webhook-url's path may hold only letters, digits and . _ ~ - between slashes: {path!r}")
+    if segments[0] in reserved:
+        raise ConfigError(f"--webhook-url's path {path} is the web app's own (/{segments[0]}): choose another one")
 
 
 def _reveal(value: SecretStr | None) -> str:

@@ -1,6 +1,8 @@
-"""Talking with the assistant: a text message (in a group only when addressed) goes to Rasa; its NLU routes the
-quiz intents to the quiz here, a recounted experience in a group gets only an invitation to a private chat, and
-everything else is relayed, its replies and buttons sent back. A pressed assistant button is relayed the same way."""
+"""Talking with the assistant: a text message (in a group only when addressed) goes to Rasa once, through its REST
+channel, with the metadata that this front end runs the quiz itself and whether the chat is a group
+(``bot.channels.handback``). The assistant hands back the quiz intents (the quiz here: polls, /progress, stop) and,
+in a group, a recounted experience (only an invitation to a private chat; the story is never answered there);
+everything else comes back as replies and buttons, sent on. A pressed assistant button is relayed the same way."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ from telegram import Message, Update
 from telegram.constants import MessageEntityType
 from telegram.ext import ContextTypes
 
+from bot.channels import handback
 from bot.channels.assistant import AssistantError
 from bot.channels.replies import choices_of, items
 from bot.i18n import t
 from bot.shared.lang import Script, reply_language
-from bot.shared.privacy import MaskingFilter, mask
+from bot.shared.privacy import MaskingFilter
 from bot.telegram import quiz
 from bot.telegram.learners import is_private, language
 from bot.telegram.replies import keyboard, pressed, send
@@ -23,7 +26,6 @@ from bot.telegram.services import services
 logger = logging.getLogger(__name__)
 logger.addFilter(MaskingFilter())
 
-QUIZ_INTENTS = {"start_quiz", "ask_progress", "stop_quiz", "quiz_answer"}
 #: Any other button of the assistant's: its payload (``/intent{entities}``) goes back to Rasa.
 ASSISTANT_BUTTON = r"^/"
 
@@ -56,15 +58,21 @@ def addressed(message: Message, bot_username: str | None) -> tuple[bool, str]:
 
 
 async def relay(update: Update, context: ContextTypes.DEFAULT_TYPE, message: str) -> None:
-    """Send ``message`` to the assistant and its replies to the chat, in order (urgent steps come first), the
-    buttons of the last reply as an inline keyboard."""
+    """Send ``message`` to the assistant, once: a turn handed back (a quiz intent, a story told in a group) becomes
+    the front end's own command; else the replies go to the chat, in order (urgent steps come first), the buttons
+    of the last reply as an inline keyboard."""
     chat = update.effective_chat
     assert chat is not None
+    meta = handback.metadata(own_quiz=True, group=not is_private(chat))
     try:
-        replies = await services(context).assistant.send(rasa_sender(update), message)
+        replies = await services(context).assistant.send(rasa_sender(update), message, meta)
     except (AssistantError, OSError) as error:
         logger.error("assistant unavailable: %s", error)
         await send(chat.id, context, t("telegram.assistant_down", await language(update, context)))
+        return
+    command = handback.command_of(replies)
+    if command is not None:
+        await _command(command, message, update, context)
         return
     shown = items(replies)
     if not shown:
@@ -84,22 +92,6 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             return  # the bot speaks in a group only when addressed
     if not body.strip():
         return
-    try:
-        parse = await services(context).assistant.parse(mask(body))
-    except (AssistantError, OSError) as error:
-        logger.error("assistant unavailable: %s", error)
-        await send(chat.id, context, t("telegram.assistant_down", await language(update, context)))
-        return
-    intent = str((parse.get("intent") or {}).get("name") or "")
-    if not is_private(chat) and intent.startswith("experience_"):
-        # Never answer (and so repeat) a member's story in the group: invite them to a private chat.
-        lang = _message_lang(body, await language(update, context))
-        link = f"https://t.me/{context.bot.username}" if context.bot.username else "@bot"
-        await send(chat.id, context, t("telegram.private_please", lang, link=link))
-        return
-    if intent in QUIZ_INTENTS:
-        await _quiz_intent(intent, update, context)
-        return
     await relay(update, context, body)
 
 
@@ -108,16 +100,21 @@ def _message_lang(body: str, fallback: str) -> str:
     return lang.value if script in (Script.ZH, Script.EN) else fallback
 
 
-async def _quiz_intent(intent: str, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if intent == "start_quiz":
+async def _command(command: handback.Command, message: str, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    if command is handback.Command.PRIVATE_CHAT:
+        # Never answer (and so repeat) a member's story in the group: invite them to a private chat.
+        lang = _message_lang(message, await language(update, context))
+        link = f"https://t.me/{context.bot.username}" if context.bot.username else "@bot"
+        await send(chat.id, context, t("telegram.private_please", lang, link=link))
+    elif command is handback.Command.START_QUIZ:
         await quiz.quiz_command(update, context)
-    elif intent == "ask_progress":
+    elif command is handback.Command.PROGRESS:
         await quiz.progress(update, context)
-    elif intent == "stop_quiz":
+    elif command is handback.Command.STOP_QUIZ:
         await quiz.stop_quiz(update, context)
     else:
-        chat = update.effective_chat
-        assert chat is not None
         await send(chat.id, context, t("telegram.answer_on_poll", await language(update, context)))
 
 

@@ -35,6 +35,25 @@ async def _not_found(request: Request, _: Exception) -> Response:
     return message(request, message_text("not_found", lang), lang, 404)
 
 
+def own_routes(*, chat: bool) -> list[BaseRoute]:
+    """The app's own routes (``chat``: with the web chat's)."""
+    return [
+        *(webchat.ROUTES if chat else ()),
+        Route("/healthz", _health),
+        *projector.ROUTES,
+        *teacher.ROUTES,
+        *report.ROUTES,
+        *organiser.ROUTES,
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def own_prefixes() -> frozenset[str]:
+    """The first path segments of the app's own routes (``chat``, ``teacher``, ``static``...): a route passed in
+    ``extra_routes`` (the Telegram webhook) must keep clear of them."""
+    return frozenset(str(getattr(route, "path", "")).strip("/").split("/")[0] for route in own_routes(chat=True))
+
+
 def create_app(
     classroom: ClassroomService,
     db: Database,
@@ -52,16 +71,7 @@ def create_app(
     only over https (set it when the public URL is https). ``campaigns``: the campaign engine's service for the
     organiser's pages (None: they are not found). ``chat``: the web chat's assistant and limits (None: no
     ``/chat``)."""
-    routes: list[BaseRoute] = [
-        *extra_routes,
-        *(webchat.ROUTES if chat is not None else ()),
-        Route("/healthz", _health),
-        *projector.ROUTES,
-        *teacher.ROUTES,
-        *report.ROUTES,
-        *organiser.ROUTES,
-        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
-    ]
+    routes: list[BaseRoute] = [*extra_routes, *own_routes(chat=chat is not None)]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: _not_found})
     app.state.classroom = classroom
     app.state.db = db

@@ -54,6 +54,79 @@ def test_a_bad_base_url(tmp_path: Path) -> None:
     assert done.returncode == 2 and "TELEGRAM_API_BASE_URL" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("https://example.org/", "needs a path of its own"), ("https://example.org/teacher/tg", "web app's own")],
+    ids=["root", "teacher"],
+)
+def test_a_webhook_path_the_web_app_serves_is_refused(tmp_path: Path, url: str, message: str) -> None:
+    done = subprocess.run(
+        [ANTIFRAUD, "telegram", "--webhook-url", url, "--rasa-url", "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN),
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def _post(url: str, body: bytes, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        return urllib.request.urlopen(request, timeout=10).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("path", ["/tg", "/hooks/abc/telegram"], ids=["short", "deep"])
+def test_the_webhook_is_served_at_its_urls_path(tmp_path: Path, path: str) -> None:
+    """Issue 13: ``--webhook-url https://host/tg`` registered /tg with Telegram but listened on /telegram (every
+    update 404, the bot silently mute). The real process against the stand-in: the URL registered is the one given,
+    an update posted to its path is answered, /telegram is not found, a forged update is refused."""
+    (port,) = free_ports(1)
+    secret = "s3cret-for-tests"
+    base = f"http://127.0.0.1:{port}"
+    url = base + path
+    with StandIn() as standin:
+        env = env_for(
+            tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, TELEGRAM_WEBHOOK_SECRET=secret
+        )
+        process = subprocess.Popen(
+            [ANTIFRAUD, "telegram", "--webhook-url", url, "--port", str(port), "--rasa-url", "http://127.0.0.1:9"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            hook = standin.wait_calls("setWebhook", 1, timeout=120)[0]
+            assert hook.params["url"] == url and hook.params["secret_token"] == secret
+            update = json.dumps(message_update(7, 43, user(43), "/help")).encode()
+            deadline = time.monotonic() + 30
+            status = None
+            while status is None:
+                try:
+                    status = _post(url, update, "forged")
+                except urllib.error.URLError:
+                    assert time.monotonic() < deadline and process.poll() is None, "the web app did not start"
+                    time.sleep(0.2)
+            assert status == 403  # a forged update is refused
+            assert _post(f"{base}/telegram", update, secret) == 404  # only the URL's path is the webhook
+            assert _post(url, update, secret) == 200
+            reply = standin.wait_calls("sendMessage", 1, 43, timeout=60)[0]
+            assert "/quiz" in reply.params["text"]
+            assert len(standin.sent("sendMessage", 43)) == 1  # the refused updates were never handled
+        finally:
+            out = _stop(process)
+        assert process.returncode == 0, out
+
+
 def _start(tmp_path: Path, standin: StandIn, stack: Stack, *args: str, **extra: str) -> subprocess.Popen[str]:
     env = env_for(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=standin.base_url, **extra)
     return subprocess.Popen(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from bot.db.models import Attempt, Learner, TelegramPoll
+from tests.bot.telegram.counting import RasaCounter
 from tests.bot.telegram.standin import (
     BOT_USERNAME,
     StandIn,
@@ -224,6 +225,33 @@ def test_group_silence_and_no_story_posted_back(standin: StandIn, make_bot) -> N
     say(standin, LI, "/quiz", chat_id=GROUP, group=True)
     poll = standin.wait_calls("sendPoll", 1, GROUP)[0]
     assert poll.params["is_anonymous"] is False
+
+
+def test_one_call_to_rasa_per_text_message(standin: StandIn, make_bot, stack) -> None:
+    """Issue 13: the front end parsed each text twice (/model/parse to route the quiz intents and a group's stories,
+    then the REST channel). Through a counting proxy in front of the real Rasa server: one REST call per message,
+    whatever the message turns out to be, and never /model/parse."""
+    with RasaCounter(stack.rasa_url) as counter:
+        make_bot(counter.url)
+        story = "兼职刷单，先垫付300元做任务，说完成后返佣金，现在说要再充2000才能提现"
+        turns = [
+            (LI, story, None, lambda: said_in(standin, LI["id"], "刷单")),  # taught
+            (ANN, "quiz me", None, lambda: standin.wait_calls("sendPoll", 1, ANN["id"])),  # the quiz poll
+            (ANN, "B", None, lambda: said_in(standin, ANN["id"], "poll")),  # answer on the poll
+            (ANN, "stop the quiz", None, lambda: said_in(standin, ANN["id"], "stopped")),
+            (LI, f"@{BOT_USERNAME} {story}", GROUP, lambda: said_in(standin, GROUP, "私聊")),  # invited, not taught
+            (ANN, f"@{BOT_USERNAME} what is order brushing?", GROUP, lambda: said_in(standin, GROUP, "rush")),
+        ]
+        for n, (who, text, chat, answered) in enumerate(turns, start=1):
+            entities = mention(text) if chat else None
+            say(standin, who, text, chat_id=chat, group=chat is not None, entities=entities)
+            answered()
+            assert counter.paths() == ["/webhooks/rest/webhook"] * n, text
+    assert len(texts(standin, GROUP)) == 2  # the invitation and the answer: the story was not taught in the group
+
+
+def said_in(standin: StandIn, chat_id: int, needle: str) -> None:
+    standin.wait_for(lambda calls: any(needle in t for t in texts(standin, chat_id)))
 
 
 def test_429_is_retried_after_the_wait(standin: StandIn, make_bot) -> None:
