@@ -50,7 +50,8 @@ LIVE_CUES: tuple[re.Pattern[str], ...] = tuple(
             r"(asking|telling|wants?|want|told|ordered|pushing) me to (\w+ ){0,3}"
             r"(transfer|send|pay|wire|move|buy|withdraw)"
         ),
-        r"\b(right now|right away|immediately|within (\d+ minutes|([1-9]|1\d|2[0-4]) hours?))\b",  # not "collect within 72 hours"
+        # "within 30 minutes", "within 2 hours"; not a notice's "collect within 72 hours"
+        r"\b(right now|right away|immediately|within (\d+ minutes|([1-9]|1\d|2[0-4]) hours?))\b",
         r"\bjust (sent|transferred|paid|wired|gave|moved|shared)\b",
         r"\b(ransom|kidnapp?ed|held hostage)\b",
         r"\b(can'?t|cannot|unable to) (reach|contact|get hold of) (him|her|my)",

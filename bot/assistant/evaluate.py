@@ -40,12 +40,10 @@ class Example:
 TARGET_SCAM_MACRO_F1 = 0.90
 TARGET_URGENT_RECALL = 0.95
 
-#: The CI gates (tests/rasa/test_project.py, and `antifraud nlu-eval` exits 1 below them). The look-alike and pasted
-#: gates are issue 9's targets. Macro-F1 and urgent recall do not reach their targets yet (0.898 and 0.946 on
-#: 2026-12-02 with split_none, README "Figures"): their gates sit just under what is measured, so that no change can
-#: lower them.
-MIN_SCAM_MACRO_F1 = 0.89
-MIN_URGENT_RECALL = 0.94
+#: The CI gates (tests/rasa/test_project.py, and `antifraud nlu-eval` exits 1 below them) are issue 9's targets,
+#: met on 2026-12-03 (macro-F1 0.924, urgent recall 0.991, README "Figures").
+MIN_SCAM_MACRO_F1 = TARGET_SCAM_MACRO_F1
+MIN_URGENT_RECALL = TARGET_URGENT_RECALL
 MAX_LOOKALIKE_CALLED_SCAM = 0.10
 MIN_PASTED_SCAM_TYPED_RIGHT = 0.85
 

@@ -294,7 +294,10 @@ CALM = [
     ("zh-past-told-to-transfer", "去年有个假警察让我马上转账，我直接挂了"),
     ("zh-past-blocked-transfer-now", "上个月有个客服让我立即转账退款，我没理，直接拉黑了"),
     # a genuine notice and a check the user already made
-    ("en-pickup-within-72-hours", "InPost: Your parcel is in locker KNG22M. Open code: 774201. Collect within 72 hours."),
+    (
+        "en-pickup-within-72-hours",
+        "InPost: Your parcel is in locker KNG22M. Open code: 774201. Collect within 72 hours.",
+    ),
     ("zh-called-the-card-number", "我已经打了卡背面的95566确认是银行发的"),
     ("zh-parcel-no-news", "快递三天了还没消息"),
 ]
