@@ -85,7 +85,8 @@ def _iban_pattern() -> str:
         rf"(?:{'|'.join(countries)}) [0-9]{{2}} (?:[ ]?[0-9A-Z]){{{length - 4}}}"
         for length, countries in sorted(by_length.items())
     ]
-    return rf"(?<![0-9A-Za-z]) (?:{' | '.join(forms)}) (?![0-9A-Za-z])"
+    # the lookahead fails fast where no IBAN can start, before the alternatives are tried
+    return rf"(?<![0-9A-Za-z]) (?=[A-Za-z]{{2}}[0-9]{{2}}) (?:{' | '.join(forms)}) (?![0-9A-Za-z])"
 
 
 IBAN = _iban_pattern()
@@ -172,7 +173,7 @@ WECHAT_HANDLE_AFTER_ID_WORD = rf"""
     {_JOIN} (?P<v> {_HANDLE} )
 """
 WECHAT_HANDLE = rf"""
-    (?: 微信 | 威信 | 薇信 | \bvx | \bwx | \bv信 | \bweixin | \bwechat\b ) {_JOIN}
+    (?: 微信 | 威信 | 薇信 | \bvx | \bwx | \bv信 | \bweixin | \bwechat\b ) (?: [ ]? (?:id|account|handle)\b )? {_JOIN}
     (?P<v> (?=[A-Za-z]{{0,19}}[0-9_-]) {_HANDLE} )
 """
 # A WeChat internal id, recognisable without a word.
@@ -205,14 +206,18 @@ CVV = rf"""
 # "code" alone only before "is", "was" or ":" ("the code is 552901"), and not after a word that makes it another
 # kind of code ("zip code: 10001", "error code: 4040").
 _CODE_ALONE = r"""
-    (?<!zip[ ])(?<!area[ ])(?<!post[ ])(?<!postal[ ])(?<!country[ ])(?<!promo[ ])(?<!discount[ ])(?<!coupon[ ])
-    (?<!voucher[ ])(?<!gift[ ])(?<!referral[ ])(?<!invite[ ])(?<!invitation[ ])(?<!tracking[ ])(?<!error[ ])
-    (?<!status[ ])(?<!sort[ ])(?<!swift[ ])(?<!bic[ ])(?<!branch[ ])(?<!bank[ ])(?<!tax[ ])(?<!dialling[ ])
-    (?<!dialing[ ])(?<!booking[ ])(?<!reference[ ])(?<!confirmation[ ])(?<!product[ ])(?<!course[ ])(?<!dress[ ])
-    (?<!source[ ])(?<!pickup[ ])(?<!parcel[ ])(?<!locker[ ])(?<!door[ ])(?<!room[ ])
-    \bcode\b (?= [ ]* (?: is\b | was\b | : | ： | = ) )
+    \bcode\b
+    (?<!zip[ ]code)(?<!area[ ]code)(?<!post[ ]code)(?<!postal[ ]code)(?<!country[ ]code)(?<!promo[ ]code)
+    (?<!discount[ ]code)(?<!coupon[ ]code)(?<!voucher[ ]code)(?<!gift[ ]code)(?<!referral[ ]code)(?<!invite[ ]code)
+    (?<!invitation[ ]code)(?<!tracking[ ]code)(?<!error[ ]code)(?<!status[ ]code)(?<!sort[ ]code)(?<!swift[ ]code)
+    (?<!bic[ ]code)(?<!branch[ ]code)(?<!bank[ ]code)(?<!tax[ ]code)(?<!dialling[ ]code)(?<!dialing[ ]code)
+    (?<!booking[ ]code)(?<!reference[ ]code)(?<!product[ ]code)(?<!course[ ]code)
+    (?<!dress[ ]code)(?<!source[ ]code)(?<!pickup[ ]code)(?<!parcel[ ]code)(?<!locker[ ]code)(?<!door[ ]code)
+    (?<!room[ ]code)
+    (?= [ ]* (?: is\b | was\b | : | ： | = ) )
 """
 
+# 4 to 8 digits, or two groups of three ("Your WhatsApp code: 123-456").
 ONE_TIME_CODE = rf"""
     (?: 验证码 | 驗證碼 | 校验码 | 动态码 | 动态密码 | 短信码 | 授权码 | 交易密码 | 支付密码 | 密码
       | \bOTP\b | \bTAC\b | \bone[ -]?time[ ](?:pass)?(?:code|password|pin)\b | \bpass[ ]?code\b
@@ -221,5 +226,5 @@ ONE_TIME_CODE = rf"""
       | \bPIN\b (?:[ ](?:code|number|no\b\.?))? | \bpassword\b
       | {_CODE_ALONE} )
     {_JOIN}
-    (?P<v> (?<![0-9A-Za-z]) [0-9]{{4,8}} ) {_END} {_NO_UNIT}
+    (?P<v> (?<![0-9A-Za-z]) (?: [0-9]{{4,8}} | [0-9]{{3}}[ -][0-9]{{3}}(?![ -][0-9]) ) ) {_END} {_NO_UNIT}
 """
