@@ -1,8 +1,13 @@
-"""Mask personal numbers (bank cards, IDs, passports, phone numbers, e-mails) before anything is logged or stored.
+"""Mask personal numbers (bank cards and accounts, IDs, passports, phone numbers, e-mails, codes) before anything is
+logged or stored.
 
 People paste their card number or phone number into the story of what happened to them. Everything that leaves
 the user's message (Rasa's tracker, logs, the database) goes through :func:`mask` first, which replaces each
-personal string with a token: ``[CARD]``, ``[ID]``, ``[PASSPORT]``, ``[PHONE]`` or ``[EMAIL]``.
+personal string with a token: ``[CARD]``, ``[ID]``, ``[PASSPORT]``, ``[PHONE]``, ``[EMAIL]``; and, for the bank
+details, card security data, one-time codes and account ids of :mod:`bot.shared.privacy_accounts`, ``[ACCOUNT]``
+(account number, IBAN, Alipay / WeChat / QQ id), ``[BANK_CODE]`` (sort code, routing number, BSB, transit),
+``[EXPIRY]`` and ``[CODE]`` (CVV, one-time code, PIN). Those are mostly masked after the word that names them, and
+the word stays: "验证码是 [CODE]", "sort code [BANK_CODE] account [ACCOUNT]".
 
 What is *not* masked, by design: money amounts, dates, times, years, percentages, short numbers (order numbers
 under the rules' lengths) and official short numbers such as 110, 999, 000, 911, 96110, 12308, 131 444, #9110 or
