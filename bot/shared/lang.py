@@ -10,6 +10,8 @@ import re
 import unicodedata
 from enum import Enum
 
+from bot.shared.privacy import PersonalKind
+
 
 class Lang(str, Enum):
     ZH = "zh"
@@ -35,7 +37,8 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-_MASK_TOKEN = re.compile(r"\[(CARD|ID|PASSPORT|PHONE|EMAIL)\]")
+#: The privacy module's mask tokens ([CARD], [CODE], ...): no words of any language.
+_MASK_TOKEN = re.compile(r"\[(?:" + "|".join(kind.value for kind in PersonalKind) + r")\]")
 
 # Common words of Latin-script languages other than English, to tell "Bonjour, je suis étudiant" from English.
 _OTHER_LATIN_WORDS = frozenset(

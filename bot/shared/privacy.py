@@ -1,8 +1,13 @@
-"""Mask personal numbers (bank cards, IDs, passports, phone numbers, e-mails) before anything is logged or stored.
+"""Mask personal numbers (bank cards and accounts, IDs, passports, phone numbers, e-mails, codes) before anything is
+logged or stored.
 
 People paste their card number or phone number into the story of what happened to them. Everything that leaves
 the user's message (Rasa's tracker, logs, the database) goes through :func:`mask` first, which replaces each
-personal string with a token: ``[CARD]``, ``[ID]``, ``[PASSPORT]``, ``[PHONE]`` or ``[EMAIL]``.
+personal string with a token: ``[CARD]``, ``[ID]``, ``[PASSPORT]``, ``[PHONE]``, ``[EMAIL]``; and, for the bank
+details, card security data, one-time codes and account ids of :mod:`bot.shared.privacy_accounts`, ``[ACCOUNT]``
+(account number, IBAN, Alipay / WeChat / QQ id), ``[BANK_CODE]`` (sort code, routing number, BSB, transit),
+``[EXPIRY]`` and ``[CODE]`` (CVV, one-time code, PIN). Those are mostly masked after the word that names them, and
+the word stays: "验证码是 [CODE]", "sort code [BANK_CODE] account [ACCOUNT]".
 
 What is *not* masked, by design: money amounts, dates, times, years, percentages, short numbers (order numbers
 under the rules' lengths) and official short numbers such as 110, 999, 000, 911, 96110, 12308, 131 444, #9110 or
@@ -28,6 +33,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from bot.shared import privacy_accounts as acc
+
 __all__ = [
     "DEFAULT_KEEP",
     "MaskingFilter",
@@ -47,6 +54,10 @@ class PersonalKind(str, Enum):
     PASSPORT = "PASSPORT"
     PHONE = "PHONE"
     EMAIL = "EMAIL"
+    ACCOUNT = "ACCOUNT"  # bank account number, IBAN, Alipay / WeChat / QQ id
+    BANK_CODE = "BANK_CODE"  # UK sort code, US routing number, Australian BSB, Canadian transit / institution
+    EXPIRY = "EXPIRY"  # a card's expiry date
+    CODE = "CODE"  # a card's CVV / CVC, a one-time code, a PIN
 
     @property
     def token(self) -> str:
@@ -262,10 +273,12 @@ _PHONE_INTERNATIONAL = rf"""
     {_END}
 """
 
-# Bank cards. Amex 4-6-5; 4-digit groups with one consistent separator (13 to 19 digits); 13-19 digits in a row.
+# Bank cards. Amex 4-6-5; 4-digit groups with one consistent separator (13 to 19 digits; a last short group is
+# not the month of an expiry date written after the number, "4111 1111 1111 1111 12/27"); 13-19 digits in a row.
 _CARD_AMEX = rf"{_START} 3[47][0-9]{{2}}[ -][0-9]{{6}}[ -][0-9]{{5}} {_END}"
 _CARD_GROUPED = rf"""
-    {_START} [0-9]{{4}} (?P<s>[ -]) [0-9]{{4}} (?P=s) [0-9]{{4}} (?P=s) [0-9]{{1,4}} (?:(?P=s)[0-9]{{1,3}})? {_END}
+    {_START} [0-9]{{4}} (?P<s>[ -]) [0-9]{{4}} (?P=s) [0-9]{{4}} (?P=s) [0-9]{{1,4}}
+    (?:(?P=s)[0-9]{{1,3}}(?!/[0-9]))? {_END}
 """
 _CARD_PLAIN = rf"{_START} [0-9]{{13,19}} {_END}"
 
@@ -303,6 +316,21 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_K.EMAIL, _EMAIL),
     _rule(_K.PASSPORT, _PASSPORT_NEAR_WORD, ignore_case=True),
     _rule(_K.ID, _ID_NEAR_WORD, ignore_case=True),
+    # Bank details, card security data, one-time codes, payment and chat ids (bot.shared.privacy_accounts): after
+    # their word, before the generic rules could take a piece of them; the IBAN by its check digits.
+    _rule(_K.ACCOUNT, acc.IBAN, ignore_case=True, valid=acc.iban_ok),
+    _rule(_K.BANK_CODE, acc.SORT_CODE, ignore_case=True),
+    _rule(_K.BANK_CODE, acc.US_ROUTING, ignore_case=True, valid=acc.aba_ok),
+    _rule(_K.BANK_CODE, acc.BSB, ignore_case=True),
+    _rule(_K.BANK_CODE, acc.CA_TRANSIT, ignore_case=True),
+    _rule(_K.BANK_CODE, acc.CA_INSTITUTION, ignore_case=True),
+    _rule(_K.EXPIRY, acc.EXPIRY, ignore_case=True),
+    _rule(_K.CODE, acc.CVV, ignore_case=True),
+    _rule(_K.CODE, acc.ONE_TIME_CODE, ignore_case=True),
+    _rule(_K.ACCOUNT, acc.ALIPAY_UID, ignore_case=True),
+    _rule(_K.ACCOUNT, acc.WECHAT_WXID, ignore_case=True),
+    _rule(_K.ACCOUNT, acc.WECHAT_HANDLE_AFTER_ID_WORD, ignore_case=True),
+    _rule(_K.ACCOUNT, acc.WECHAT_HANDLE, ignore_case=True),
     _rule(_K.ID, _CN_ID_18),
     _rule(_K.ID, _CN_ID_15),
     _rule(_K.ID, _HK_ID),
@@ -319,13 +347,18 @@ _RULES: tuple[_Rule, ...] = (
     _rule(_K.ID, _US_SSN),
     _rule(_K.ID, _AU_TFN, valid=_tfn_checksum_ok),
     _rule(_K.PHONE, _PHONE_NEAR_WORD, ignore_case=True, valid=_phone_near_word_ok),
+    # An account number after its word, once phone and card numbers have had their turn ("账号13812345678" is a
+    # phone number, "account 4111 1111 1111 1111" a card).
+    _rule(_K.ACCOUNT, acc.ACCOUNT_NEAR_WORD, ignore_case=True, valid=acc.account_digits_ok),
+    _rule(_K.ACCOUNT, acc.QQ_NUMBER, ignore_case=True),
     _rule(_K.PASSPORT, _PASSPORT_CODE),
 )
 
-# A number right after a currency sign or code, or right before a currency word or "%", is an amount.
+# A number right after a currency sign or code, or right before a currency word or "%", is an amount. "千万" before
+# a verb is "by all means" and "万一" is "in case" ("验证码 654321 千万别说"), not ten million or ten thousand.
 _MONEY_BEFORE = re.compile(r"(?:[¥￥$£€]|(?<![A-Za-z])(?:rmb|cny|usd|aud|gbp|hkd|cad|eur))[ ]*\Z", re.IGNORECASE)
 _MONEY_AFTER = re.compile(
-    r"[ ]*(?:元|块|圆|万|亿|千|百|美元|美金|英镑|澳元|澳币|港币|港元|加元|欧元|人民币|%|"
+    r"[ ]*(?:元|块|圆|万(?!一)|亿|千(?!万[别不要勿记])|百|美元|美金|英镑|澳元|澳币|港币|港元|加元|欧元|人民币|%|"
     r"(?:rmb|cny|yuan|usd|aud|gbp|hkd|cad|eur|dollars?|pounds?|bucks)(?![A-Za-z]))",
     re.IGNORECASE,
 )

@@ -207,6 +207,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\
 #: Modules whose Chinese strings are all patterns or content, not texts.
 CJK_MODULES = {
     "bot/shared/privacy.py": "masks personal data in what people type: patterns, and full-width characters it folds",
+    "bot/shared/privacy_accounts.py": "masks bank details and codes in what people type: cue words (patterns)",
     "bot/assistant/analysis.py": "reads what people type: cues of a live or past situation (patterns in tuples)",
     "bot/assistant/forwarded.py": "reads what people paste: the marks of a sent message (patterns in tuples)",
     "bot/assistant/places.py": "reads where people are: words before a place name (patterns)",

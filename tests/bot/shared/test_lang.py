@@ -24,6 +24,7 @@ DETECT = [
     ("zh-one-char", "骗", Script.ZH),
     ("zh-with-numbers", "96110是真的吗", Script.ZH),
     ("zh-with-mask", "他用[PHONE]给我打电话，让我报卡号[CARD]", Script.ZH),
+    ("zh-with-code-mask", "验证码是 [CODE]", Script.ZH),
     # mixed Chinese-English counts as Chinese
     ("mixed-zh-en", "那个police说我的parcel有问题", Script.ZH),
     ("mixed-mostly-en", "my mom got a call from 公安局 saying her ID card was used for money laundering", Script.ZH),
@@ -53,6 +54,7 @@ DETECT = [
     ("punctuation-only", "???!!! ...", Script.UNKNOWN),
     ("mask-phone-only", "[PHONE]", Script.UNKNOWN),
     ("mask-tokens-only", "[PHONE] [CARD] [EMAIL]", Script.UNKNOWN),
+    ("mask-bank-tokens-only", "[BANK_CODE] [ACCOUNT] [EXPIRY] [CODE]", Script.UNKNOWN),
     ("mask-and-digits", "[PHONE] 110?", Script.UNKNOWN),
     # binary junk, however it was decoded
     ("binary-nul-and-latin1", "\x00\x01\xff\xfe", Script.UNKNOWN),
