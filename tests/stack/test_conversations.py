@@ -177,6 +177,24 @@ def test_personal_numbers_never_reach_rasa_in_clear(conversation: Conversation) 
         assert value.replace(" ", "") not in stored.replace(" ", "")
 
 
+def test_bank_details_and_codes_never_reach_rasa_in_clear(conversation: Conversation) -> None:
+    clear = {"sort_code": "12-34-56", "account": "31926819", "cvv": "737", "code": "482913"}
+    conversation.say(
+        f"the bank's fraud team has my sort code {clear['sort_code']} account {clear['account']}, "
+        f"card exp 12/27 cvv {clear['cvv']}, and I read them the 验证码是{clear['code']}"
+    )
+    latest = conversation.stack.tracker(conversation.sender)["latest_message"]["text"]
+    for value in clear.values():
+        assert value not in latest
+    assert all(token in latest for token in ("[BANK_CODE]", "[ACCOUNT]", "[EXPIRY]", "[CODE]"))
+    db = conversation.stack.tracker_db
+    assert db is not None
+    with sqlite3.connect(db) as connection:
+        stored = "\n".join(row[0] for row in connection.execute("select data from events"))
+    for value in clear.values():
+        assert value not in stored
+
+
 def test_country_in_the_story_wins_over_china_named_as_the_scammer(conversation: Conversation) -> None:
     conversation.say(
         "i'm in sydney, a man says he is from the chinese embassy and shanghai police want me to transfer my money to "
