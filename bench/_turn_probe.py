@@ -130,6 +130,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         store = {"type": "SQL", "dialect": "sqlite", "db": args.db}
     else:
         store = {"type": args.store, "dialect": "sqlite", "db": args.db}
+        if args.postgres:  # a database name on the local PostgreSQL server (user postgres, no password)
+            store.update(dialect="postgresql", host="127.0.0.1", port=5432, db=args.postgres, username="postgres")
         if args.max_events:
             store["max_events"] = args.max_events
     endpoints = AvailableEndpoints(action=EndpointConfig(args.action_url), tracker_store=EndpointConfig(**store))
@@ -205,6 +207,7 @@ def main() -> None:
     parser.add_argument("--store", default="sql", help="sql (Rasa's), memory, or a class path (module.Class)")
     parser.add_argument("--db", default="probe-tracker.db")
     parser.add_argument("--action-pid", type=int, default=0, help="the action server's pid, to read its CPU time")
+    parser.add_argument("--postgres", default="", help="a database on the local PostgreSQL server, for --store")
     parser.add_argument("--max-events", type=int, default=0, help="the bounded store's max_events")
     parser.add_argument("--cprofile-sort", default="cumulative")
     parser.add_argument("--cprofile-lines", type=int, default=45)

@@ -124,7 +124,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
     def _session_rows(self, session: Any, sender_id: str) -> list[str]:
         """The ``data`` of the rows to build the tracker from, in order."""
         queries = self._queries()
-        boundary = session.execute(queries["boundary"], {"sender": sender_id}).first()
+        boundary = max(session.execute(queries["boundary"], {"sender": sender_id}).all(), default=None, key=_id)
         start = boundary.id if boundary is not None else 0
         last = session.execute(queries["last"], {"sender": sender_id, "start": start}).all()
         last.reverse()
@@ -132,7 +132,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             return [row.data for row in last]
         window = _from_a_turn(last[1:])
         params = {"sender": sender_id, "after": start, "before": window[0].id}
-        snapshot = sorted(session.execute(queries["snapshot"], params).all(), key=lambda row: row.id)
+        snapshot = sorted(session.execute(queries["snapshot"], params).all(), key=_id)
         if any(row.type_name in HISTORY_EDITS for row in snapshot):  # the snapshot cannot undo them: read it whole
             return [row.data for row in session.execute(queries["session"], {"sender": sender_id, "start": start})]
         head = [boundary.data] if boundary is not None else []
@@ -153,15 +153,19 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         after: Any = sa.bindparam("after")
         before: Any = sa.bindparam("before")
 
-        def last_of(*where: Any) -> Any:
+        def latest(*where: Any) -> Any:
+            """The last row of the conversation matching ``where`` (one index lookup each)."""
             query = (
                 sa.select(E.id, E.type_name, E.data)
-                .where(E.sender_id == sender, E.id > after, E.id < before, *where)
+                .where(E.sender_id == sender, *where)
                 .order_by(E.id.desc())
                 .limit(1)
                 .subquery()
             )
             return sa.select(query.c.id, query.c.type_name, query.c.data)
+
+        def last_of(*where: Any) -> Any:
+            return latest(E.id > after, E.id < before, *where)
 
         parts = [last_of(E.type_name == "slot", E.action_name == name) for name in slots]
         parts += [
@@ -171,10 +175,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         ]
         self._statements_slots = slots
         self._statements = {
-            "boundary": sa.select(E.id, E.data)
-            .where(E.sender_id == sender, E.type_name.in_(BOUNDARIES))
-            .order_by(E.id.desc())
-            .limit(1),
+            "boundary": sa.union_all(*(latest(E.type_name == kind, E.action_name.is_(None)) for kind in BOUNDARIES)),
             "last": sa.select(E.id, E.type_name, E.action_name, E.data)
             .where(E.sender_id == sender, E.id >= start)
             .order_by(E.id.desc())
@@ -187,8 +188,26 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
     # ------------------------------------------------------------------------------------------------ writing
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the events appended since the tracker was read (all of them for a new tracker)."""
-        await super().save(tracker)
+        """Store the events appended since the tracker was read (all of them for a new tracker), in one statement
+        and one transaction; the rows are Rasa's."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = []
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                rows.append(
+                    {
+                        "sender_id": tracker.sender_id,
+                        "type_name": event.type_name,
+                        "timestamp": data.get("timestamp"),
+                        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        "action_name": data.get("name"),
+                        "data": json.dumps(data),
+                    }
+                )
+            if rows:
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+                session.commit()
         setattr(tracker, STORED, len(tracker.events))
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Any:
@@ -205,6 +224,10 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             return
         new = list(itertools.islice(tracker.events, stored, None))
         await self._stream_new_events(self.event_broker, new, tracker.sender_id)
+
+
+def _id(row: Any) -> int:
+    return int(row.id)
 
 
 def _from_a_turn(rows: list[Any]) -> list[Any]:
