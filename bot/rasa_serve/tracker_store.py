@@ -16,12 +16,14 @@ reads and how it knows what to write:
   the snapshot could not undo the edits.
 - ``save`` writes the events appended since the tracker was read (the tracker remembers how many it was read with),
   not ``len(events) - count(stored)``, which a shortened tracker would get wrong.
-- Two indexes make the reads independent of the conversation's length: ``(sender_id, id)`` for the last events and
-  ``(sender_id, type_name, action_name, id)`` for the last event of a kind (``action_name`` holds a ``SlotSet``'s
-  slot name).
+- Three indexes make the reads independent of the conversation's length (each a lookup, never a scan of the
+  conversation): ``(sender_id, id)`` for the last events, ``(sender_id, type_name, id)`` for the last event of a
+  kind and ``(sender_id, type_name, action_name, id)`` for the last ``SlotSet`` of a slot (``action_name`` holds
+  its name).
 
-Loading it also installs ``bot.rasa_serve.speedups`` in the Rasa server. On SQLite it turns on write-ahead logging
-(one sync per commit instead of several; readers do not wait for the writer: two Rasa processes can share the file).
+Loading it also installs ``bot.rasa_serve.speedups`` in the Rasa server. On SQLite it keeps its connections open
+and turns on write-ahead logging (one sync per commit instead of several; readers do not wait for the writer: two
+Rasa processes can share the file).
 
 It works on any SQL dialect Rasa's store supports (tested on SQLite and PostgreSQL). Endpoints::
 
@@ -66,6 +68,7 @@ _INDEX_TABLE = sa.Table(
 )
 INDEXES = (
     sa.Index("ix_events_sender_id_id", _INDEX_TABLE.c.sender_id, _INDEX_TABLE.c.id),
+    sa.Index("ix_events_sender_type_id", _INDEX_TABLE.c.sender_id, _INDEX_TABLE.c.type_name, _INDEX_TABLE.c.id),
     sa.Index(
         "ix_events_sender_type_action_id",
         _INDEX_TABLE.c.sender_id,
@@ -82,12 +85,8 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, max_events: int = 40, **kwargs: Any) -> None:
         speedups.install()
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            try:
-                with self.engine.connect() as connection:
-                    connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # kept in the file
-            except sa.exc.OperationalError as error:  # another process has it open in the middle of a write
-                logger.info("the tracker database stays in its journal mode: %s", error)
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            self._sqlite_pool_and_wal()
         if int(max_events) < 10:
             raise ValueError(f"max_events must be at least 10 (a turn is several events): {max_events}")
         self.max_events = int(max_events)
@@ -99,6 +98,21 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
                 # Several Rasa workers start at once: another one created it between the check and the creation.
                 logger.info("index %s not created here: %s", index.name, type(error).__name__)
+
+    def _sqlite_pool_and_wal(self) -> None:
+        """Keep SQLite connections open (SQLAlchemy 1.4 opens and closes one per session; closing the last one of a
+        write-ahead-logged file checkpoints it: about 1 ms, twice a message), and turn on write-ahead logging."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, poolclass=sa.pool.QueuePool, pool_size=2, connect_args={"check_same_thread": False}
+        )
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # kept in the file
+        except sa.exc.OperationalError as error:  # another process has it open in the middle of a write
+            logger.info("the tracker database stays in its journal mode: %s", error)
 
     # ------------------------------------------------------------------------------------------------ reading
 
@@ -136,7 +150,13 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         if any(row.type_name in HISTORY_EDITS for row in snapshot):  # the snapshot cannot undo them: read it whole
             return [row.data for row in session.execute(queries["session"], {"sender": sender_id, "start": start})]
         head = [boundary.data] if boundary is not None else []
-        return head + [row.data for row in snapshot if row.type_name != RESUME] + [row.data for row in window]
+        resumed = max((row.id for row in snapshot if row.type_name == RESUME), default=0)
+        kept = [
+            row.data
+            for row in snapshot
+            if row.type_name != RESUME and not (row.type_name == PAUSE and row.id < resumed)
+        ]
+        return head + kept + [row.data for row in window]
 
     def _queries(self) -> dict[str, Any]:
         """The statements ``retrieve`` runs, built once (SQLAlchemy then reuses their compiled form).
@@ -168,14 +188,10 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             return latest(E.id > after, E.id < before, *where)
 
         parts = [last_of(E.type_name == "slot", E.action_name == name) for name in slots]
-        parts += [
-            last_of(E.type_name == "active_loop"),
-            last_of(E.type_name.in_((PAUSE, RESUME))),
-            last_of(E.type_name.in_(HISTORY_EDITS)),
-        ]
+        parts += [last_of(E.type_name == kind) for kind in ("active_loop", PAUSE, RESUME, *HISTORY_EDITS)]
         self._statements_slots = slots
         self._statements = {
-            "boundary": sa.union_all(*(latest(E.type_name == kind, E.action_name.is_(None)) for kind in BOUNDARIES)),
+            "boundary": sa.union_all(*(latest(E.type_name == kind) for kind in BOUNDARIES)),
             "last": sa.select(E.id, E.type_name, E.action_name, E.data)
             .where(E.sender_id == sender, E.id >= start)
             .order_by(E.id.desc())
