@@ -82,6 +82,9 @@ INDEXES = (
 class BoundedSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store, reading the last ``max_events`` events of a session and a snapshot of the rest."""
 
+    engine: Any
+    sessionmaker: Any
+
     def __init__(self, *args: Any, max_events: int = 40, **kwargs: Any) -> None:
         speedups.install()
         super().__init__(*args, **kwargs)
