@@ -1,4 +1,4 @@
-"""Two of Rasa 3.6's per-message costs that do not depend on what is computed, removed (issue 13, item 2).
+"""Three of Rasa 3.6's per-message costs that do not depend on what is computed, removed (issue 13, item 2).
 
 Measured in one message (docs/profile.md), in the Rasa server:
 
@@ -12,12 +12,21 @@ Measured in one message (docs/profile.md), in the Rasa server:
   the type name to the class gives the same class; a name not in the table goes to Rasa's own lookup (which also
   sees classes imported later).
 
-:func:`install` patches both in the running Rasa server; the tracker store (``bot.rasa_serve.tracker_store``)
-calls it when Rasa loads it. Rasa's versions are kept in :data:`ORIGINALS`.
+- The garbage collector's full collections: the Rasa server holds millions of objects (TensorFlow, which Rasa imports,
+  the model, the jieba dictionary), and a full collection walks them all: 300-330 ms, every few hundred messages,
+  during which every conversation waits (measured with ``gc.callbacks``; the README's "pause inside a server" once
+  per run). :func:`freeze_heap` moves what exists after the first message to the permanent generation
+  (``gc.freeze``), so full collections only walk what was made since. What was frozen is never collected; it is the
+  server's own state, which lives as long as the process.
+
+:func:`install` patches the first two in the running Rasa server; the tracker store (``bot.rasa_serve.tracker_store``)
+calls it when Rasa loads it, and :func:`freeze_heap` after it saved its first conversation. Rasa's versions are kept
+in :data:`ORIGINALS`.
 """
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from rasa.core.actions.action import RemoteAction  # type: ignore[import-not-found]
@@ -28,6 +37,7 @@ from rasa.shared.utils.common import all_subclasses  # type: ignore[import-not-f
 ORIGINALS: dict[str, Any] = {}
 _validator: Any = None
 _event_types: dict[str, Any] = {}
+_frozen = False
 
 
 def validate_action_result(self: Any, result: dict[str, Any]) -> bool:
@@ -60,6 +70,15 @@ def resolve_by_type(type_name: str, default: Any = None) -> Any:
             _event_types.setdefault(cls.type_name, cls)  # the first one, as Rasa's loop finds it
     found = _event_types.get(type_name)
     return found if found is not None else ORIGINALS["resolve_by_type"](type_name, default)
+
+
+def freeze_heap() -> None:
+    """Collect once, then leave everything that exists now out of later collections (once per process)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def install() -> None:

@@ -228,6 +228,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
                 session.commit()
         setattr(tracker, STORED, len(tracker.events))
+        speedups.freeze_heap()  # after the first message: the model, jieba's dictionary, the caches are loaded
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Any:
         stored = getattr(tracker, STORED, None)
