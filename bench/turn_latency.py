@@ -7,6 +7,7 @@ after the other through the REST channel, drawn from nlu_data. Prints the median
 
     .venv/bin/python bench/turn_latency.py [--turns 400] [--max-events 40]
 
+Each window compared gets the same ten messages (the first ten of the mix); the turns in between, the rest.
 ``--max-events 100000`` reads whole sessions (the store without its bound) for a comparison.
 """
 
@@ -42,6 +43,14 @@ def main() -> int:
     settings.cache_clear()
     bound = settings().tracker_max_events
     texts = c.nlu_data_texts()
+    measured = {1, 91, 191, args.turns - 9}  # the first turns of the windows compared
+
+    def message(turn: int) -> str:
+        """The same ten messages in every window compared (a window's median depends on its messages), the mix
+        in between."""
+        start = max((m for m in measured if m <= turn), default=0)
+        return texts[turn - start] if start and turn - start < 10 else texts[10 + turn % (len(texts) - 10)]
+
     quiet = {"quiet": None} if args.no_wait else c.wait_quiet(max_wait=120)
     tracker_db = c.scratch_var() / "turn-latency-tracker.db"
     for suffix in ("", "-wal", "-shm"):
@@ -58,7 +67,7 @@ def main() -> int:
         for turn in range(args.turns):
             t = time.perf_counter()
             try:
-                stack.send(sender, texts[turn % len(texts)])
+                stack.send(sender, message(turn + 1))
             except Exception as exc:  # an HTTP error is a finding, not a crash of the benchmark
                 errors.append(f"turn {turn + 1}: {type(exc).__name__}: {exc}")
             seconds.append(time.perf_counter() - t)
