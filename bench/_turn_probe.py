@@ -131,7 +131,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         store = {"type": args.store, "dialect": "sqlite", "db": args.db}
         if args.postgres:  # a database name on the local PostgreSQL server (user postgres, no password)
-            store.update(dialect="postgresql", host="127.0.0.1", port=5432, db=args.postgres, username="postgres")
+            store.update(dialect="postgresql", url="127.0.0.1", port=5432, db=args.postgres, username="postgres")
         if args.max_events:
             store["max_events"] = args.max_events
     endpoints = AvailableEndpoints(action=EndpointConfig(args.action_url), tracker_store=EndpointConfig(**store))
