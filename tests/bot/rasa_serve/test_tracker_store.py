@@ -26,13 +26,13 @@ def stored(stack: Stack, sender: str) -> list[dict[str, Any]]:
     return [json.loads(data) for (data,) in rows]
 
 
-def working_tracker(stack: Stack, sender: str) -> dict[str, Any]:
+def working_tracker(stack: Stack, sender: str, lang: str = "zh") -> dict[str, Any]:
     """The tracker as the Rasa server reads it for a message, events included: what appending an event returns (the
-    event sets the language slot to what it is, zh)."""
+    event sets the language slot to what it is, ``lang``)."""
     response = stack.client.post(
         f"{stack.rasa_url}/conversations/{sender}/tracker/events",
         params={"token": stack.token, "include_events": "ALL"},
-        json=[{"event": "slot", "name": "lang", "value": "zh"}],
+        json=[{"event": "slot", "name": "lang", "value": lang}],
     )
     response.raise_for_status()
     return dict(response.json())
@@ -102,3 +102,33 @@ def test_every_event_is_stored_once_in_order(conversation: Conversation) -> None
 
     assert len(working) < len(rows)
     assert working[-30:] == rows[-30:]  # the events Rasa works with are the stored ones, in order
+
+
+def test_a_new_session_carries_the_context_over(conversation: Conversation) -> None:
+    stack = conversation.stack
+    conversation.say(
+        "i'm a student in london. a man said he was from the chinese embassy and my parcel had fake passports"
+    )
+    for _ in range(10):  # past the bound
+        conversation.say("thanks")
+    before = conversation.slots()
+    assert before["country"] == "GB" and before["scam_type"], before
+
+    # What Rasa does when a conversation comes back after session_expiration_time (domain.yml): a new session,
+    # with the slots carried over from the shortened tracker.
+    response = stack.client.post(
+        f"{stack.rasa_url}/conversations/{conversation.sender}/execute",
+        params={"token": stack.token},
+        json={"name": "action_session_start"},
+    )
+    response.raise_for_status()
+    conversation.say("how do i report it")
+    assert "999" in conversation.text or "0300 123 2040" in conversation.text, conversation.text
+
+    rows = stored(stack, conversation.sender)
+    assert [e["event"] for e in rows].count("session_started") == 2
+    working = working_tracker(stack, conversation.sender, lang="en")
+    assert working["events"][0]["event"] == "session_started"
+    assert len(working["events"]) < 30  # the new session only
+    for name in ("country", "scam_type", "urgent", "red_flags"):
+        assert working["slots"][name] == before[name], name
