@@ -729,3 +729,13 @@ def message_mix(n: int, seed: int = 20240601, cli: bool = False) -> list[dict[st
                 if len(out) < n:
                     add(rng.choice(FOLLOWUPS), "followup", None, new=False)
     return out[:n]
+
+
+def nlu_data_texts(seed: int = 13) -> list[str]:
+    """Every training example of nlu_data (what users are expected to write: stories, questions, chat, quiz and
+    location answers, in Chinese and English), shuffled with ``seed``: a realistic mix of messages."""
+    from bot.assistant.evaluate import read_examples
+
+    texts = [e.text for e in read_examples(sorted((ROOT / "nlu_data").rglob("*.yml")))]
+    random.Random(seed).shuffle(texts)
+    return texts

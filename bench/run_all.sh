@@ -20,6 +20,9 @@ fi
 run bench/cold_start.py
 run bench/latency.py
 run bench/latency.py --tracker sqlite
+run bench/turn_latency.py
+run bench/stack_throughput.py
+run bench/stack_throughput.py --rasa 2
 run bench/memory.py
 run bench/check_throughput.py
 run bench/quiz_answers.py

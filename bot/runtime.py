@@ -28,6 +28,9 @@ from bot.settings import MODELS_DIR, ROOT, child_environ, settings
 #: Everything the trained model depends on: change any of it and the model is retrained.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data", "bot/rasa_ext", "bot/shared", "requirements/rasa.lock")
 
+#: Rasa's SQL tracker store, reading a bounded part of a conversation per message (not a training input).
+TRACKER_STORE = "bot.rasa_serve.tracker_store.BoundedSQLTrackerStore"
+
 CHILD_ENV = {
     "PYTHONPATH": str(ROOT),
     "RASA_TELEMETRY_ENABLED": "false",
@@ -298,7 +301,13 @@ def write_endpoints(action_port: int, tracker_db: Path | None, var: Path | None 
     var.mkdir(parents=True, exist_ok=True)
     lines = ["action_endpoint:", f'  url: "http://127.0.0.1:{action_port}/webhook"']
     if tracker_db is not None:
-        lines += ["tracker_store:", "  type: SQL", "  dialect: sqlite", f'  db: "{tracker_db}"']
+        lines += [
+            "tracker_store:",
+            f"  type: {TRACKER_STORE}",
+            "  dialect: sqlite",
+            f'  db: "{tracker_db}"',
+            f"  max_events: {settings().tracker_max_events}",
+        ]
     path = var / f"endpoints-{action_port}.yml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -163,6 +163,13 @@ class Settings(BaseSettings):
         validation_alias="ANTIFRAUD_ROUND_SIZE",
         description="Questions in a quiz round, in every front end.",
     )
+    tracker_max_events: int = Field(
+        40,
+        ge=10,
+        le=100_000,
+        validation_alias="ANTIFRAUD_TRACKER_MAX_EVENTS",
+        description="Events of a conversation the Rasa server reads per message (bot/rasa_serve/tracker_store.py).",
+    )
     timezone: str = Field(
         "Asia/Shanghai",
         validation_alias="ANTIFRAUD_TIMEZONE",

@@ -228,7 +228,29 @@ class BilingualClassifier(IntentClassifier, GraphComponent):
         except (ValueError, FileNotFoundError):
             logger.warning("BilingualClassifier: no trained model found.")
             model = None
+        if model is not None:
+            fortran_weights(model)
         return cls(config, model_storage, resource, model)
+
+
+def fortran_weights(model: dict[str, Any]) -> None:
+    """Store the weights of every linear model of ``model`` column-major (speed only: the same numbers).
+
+    A linear model's scores are ``X @ coef_.T``; with ``X`` sparse, scipy hands ``coef_.T`` to its kernel as one
+    row-major block, so a row-major ``coef_`` (n_classes x n_features, as sklearn makes it) is copied whole on every
+    call: 7 calls per message (the intent head, 3 calibration folds each for scam type and urgency), most of the
+    classifier's time. Column-major, ``coef_.T`` is already that block. The kernel and the order of the sums do not
+    change, so neither do the scores.
+    """
+    heads = [model.get(name) for name in ("intent", "scam", "urgency")]
+    for head in heads:
+        estimators = [head] + [
+            getattr(c, "estimator", None) or getattr(c, "base_estimator", None)
+            for c in getattr(head, "calibrated_classifiers_", [])
+        ]
+        for estimator in estimators:
+            if hasattr(estimator, "coef_"):
+                estimator.coef_ = np.asfortranarray(estimator.coef_)
 
 
 def merge_none(classes: Any, probabilities: Any) -> tuple[Any, Any]:
