@@ -47,7 +47,7 @@ class LayoutOptions:
     action_workers: int | None = None  # default: as many as Rasa workers
     web_workers: int = 0
     tracker_url: str = DEFAULT_TRACKER_URL
-    tracker_type: str = "SQL"  # or a TrackerStore subclass as ``module.Class``, configured like SQLTrackerStore
+    tracker_type: str = runtime.TRACKER_STORE  # or "SQL" (Rasa's own), or another SQLTrackerStore subclass
     redis_url: str | None = DEFAULT_REDIS_URL
     lock_prefix: str = "antifraud"  # Rasa takes an alphanumeric prefix only
     lock_lifetime: int = DEFAULT_LOCK_LIFETIME
@@ -191,6 +191,8 @@ def endpoints_yaml(action_url: str, options: LayoutOptions) -> str:
         lines.append(f"  username: {_quote(tracker.username)}")
     if tracker.password:
         lines.append(f"  password: {_quote(tracker.password)}")
+    if options.tracker_type == runtime.TRACKER_STORE:
+        lines.append(f"  max_events: {runtime.settings().tracker_max_events}")
     if options.redis_url is not None:
         redis = urlsplit(options.redis_url)
         lines += ["lock_store:", "  type: redis", f"  url: {_quote(redis.hostname or '127.0.0.1')}"]

@@ -62,7 +62,8 @@ def test_endpoints_share_a_postgres_tracker_and_a_redis_lock_store() -> None:
     )
     assert found["action_endpoint"] == {"url": "http://127.0.0.1:5055/webhook"}
     assert found["tracker_store"] == {
-        "type": "SQL",
+        "type": "bot.rasa_serve.tracker_store.BoundedSQLTrackerStore",  # reads a bounded window of each conversation
+        "max_events": 40,
         "dialect": "postgresql",
         "url": "db.internal",
         "port": 5433,
