@@ -23,6 +23,7 @@ run bench/latency.py --tracker sqlite
 run bench/turn_latency.py
 run bench/stack_throughput.py
 run bench/stack_throughput.py --rasa 2
+run bench/scale_out.py
 run bench/memory.py
 run bench/check_throughput.py
 run bench/quiz_answers.py

@@ -130,7 +130,7 @@ def test_without_the_lock_store_turns_are_lost_or_interleaved(unlocked: layout.L
 
 def test_a_killed_worker_loses_no_acknowledged_message(locked: layout.Layout) -> None:
     """Four conversations through the balancer; worker 0 SIGKILLed while they run. Runs last: it kills a worker."""
-    texts = ["hello", "what is a safe account scam?", "thanks", "give me the hotlines", "bye", "hi there"] * 2
+    texts = ["hello", "what is a safe account scam?", "thanks", "give me the hotlines", "bye", "hi there"] * 4
     answered: dict[str, list[str]] = {}
     failed: list[int] = []
     lock = threading.Lock()
@@ -158,7 +158,12 @@ def test_a_killed_worker_loses_no_acknowledged_message(locked: layout.Layout) ->
     threads = [threading.Thread(target=talk) for _ in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(2.0)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # kill once the conversations are under way (a turn takes ~25 ms now)
+        with lock:
+            if sum(len(a) for a in answered.values()) >= 8:
+                break
+        time.sleep(0.005)
     locked.rasa_workers[0].kill()
     killed.set()
     for thread in threads:
