@@ -65,7 +65,7 @@ def start_extra_rasa(stack: runtime.Stack, model: Any) -> tuple[subprocess.Popen
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    runtime._wait_http(f"{url}/", proc, 180.0, "second Rasa server", log)
+    runtime.wait_http(f"{url}/", proc, 180.0, "second Rasa server", log)
     return proc, url
 
 
