@@ -190,9 +190,10 @@ def test_bank_details_and_codes_never_reach_rasa_in_clear(conversation: Conversa
     db = conversation.stack.tracker_db
     assert db is not None
     with sqlite3.connect(db) as connection:
-        stored = "\n".join(row[0] for row in connection.execute("select data from events"))
-    for value in clear.values():
-        assert value not in stored
+        rows = connection.execute("select data from events where sender_id = ?", (conversation.sender,))
+        stored = "\n".join(row[0] for row in rows)
+    for value in clear.values():  # as a number of its own (confidences such as 0.59317370338 hold any digits)
+        assert not re.search(rf"(?<![\d.]){re.escape(value)}(?!\d)", stored), value
 
 
 def test_country_in_the_story_wins_over_china_named_as_the_scammer(conversation: Conversation) -> None:

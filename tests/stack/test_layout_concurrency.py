@@ -30,9 +30,12 @@ pytestmark = pytest.mark.stack
 PAIRS = [("hello", "thanks"), ("what is a safe account scam?", "give me the hotlines"), ("bye", "hi there")]
 
 
-def _start(model: Path, var: Path, tracker_url: str, redis_url: str | None) -> layout.Layout:
+def _start(
+    model: Path, var: Path, tracker_url: str, redis_url: str | None, tracker_type: str = layout.runtime.TRACKER_STORE
+) -> layout.Layout:
     options = layout.LayoutOptions(
         workers=2,
+        tracker_type=tracker_type,
         action_workers=1,
         tracker_url=tracker_url,
         redis_url=redis_url,
@@ -52,7 +55,10 @@ def locked(model: Path, tmp_path_factory: pytest.TempPathFactory, tracker_url: s
 
 @pytest.fixture(scope="module")
 def unlocked(model: Path, tmp_path_factory: pytest.TempPathFactory, tracker_url: str) -> Iterator[Any]:
-    with _start(model, tmp_path_factory.mktemp("unlocked"), tracker_url, None) as running:
+    # Rasa's own SQL tracker store: its save counts the stored events and writes the rest, so the lost turn shows.
+    # Our bounded store appends what each worker added, so both turns are stored; but each was still decided
+    # without the other (both read the tracker first): the lock store is what serialises them.
+    with _start(model, tmp_path_factory.mktemp("unlocked"), tracker_url, None, tracker_type="SQL") as running:
         yield running
 
 
