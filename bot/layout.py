@@ -170,37 +170,18 @@ def tracker_has_table(url: str) -> bool:
 # --------------------------------------------------------------------------------------------------- configs
 
 
-def _quote(value: object) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def endpoints_yaml(action_url: str, options: LayoutOptions) -> str:
     """Rasa's endpoints for every worker: the action servers' balancer, the shared tracker store, the lock store."""
-    from sqlalchemy.engine import make_url
-
-    tracker = make_url(options.tracker_url)
-    lines = ["action_endpoint:", f"  url: {_quote(action_url + '/webhook')}", "tracker_store:"]
-    lines.append(f"  type: {options.tracker_type}")
-    lines.append(f"  dialect: {tracker.get_backend_name()}")
-    if tracker.host:
-        lines.append(f"  url: {_quote(tracker.host)}")
-    if tracker.port:
-        lines.append(f"  port: {tracker.port}")
-    lines.append(f"  db: {_quote(tracker.database or '')}")
-    if tracker.username:
-        lines.append(f"  username: {_quote(tracker.username)}")
-    if tracker.password:
-        lines.append(f"  password: {_quote(tracker.password)}")
-    if options.tracker_type == runtime.TRACKER_STORE:
-        lines.append(f"  max_events: {runtime.settings().tracker_max_events}")
+    lines = ["action_endpoint:", f"  url: {runtime.quote_yaml(action_url + '/webhook')}"]
+    lines += runtime.tracker_store_lines(options.tracker_url, options.tracker_type)
     if options.redis_url is not None:
         redis = urlsplit(options.redis_url)
-        lines += ["lock_store:", "  type: redis", f"  url: {_quote(redis.hostname or '127.0.0.1')}"]
+        lines += ["lock_store:", "  type: redis", f"  url: {runtime.quote_yaml(redis.hostname or '127.0.0.1')}"]
         lines.append(f"  port: {redis.port or 6379}")
         lines.append(f"  db: {int(redis.path.strip('/') or 0)}")
         if redis.password:
-            lines.append(f"  password: {_quote(redis.password)}")
-        lines.append(f"  key_prefix: {_quote(options.lock_prefix)}")
+            lines.append(f"  password: {runtime.quote_yaml(redis.password)}")
+        lines.append(f"  key_prefix: {runtime.quote_yaml(options.lock_prefix)}")
     return "\n".join(lines) + "\n"
 
 

@@ -295,19 +295,39 @@ class Stack:
         self.stop()
 
 
+def quote_yaml(value: object) -> str:
+    """``value`` as a double-quoted YAML string."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def tracker_store_lines(url: str, store_type: str = TRACKER_STORE) -> list[str]:
+    """Rasa's ``tracker_store:`` section for the database at ``url`` (SQLAlchemy's form: ``sqlite:///FILE``,
+    ``postgresql://user:password@host:port/db``), of ``store_type`` (the bounded store, or ``SQL``: Rasa's own)."""
+    from sqlalchemy.engine import make_url
+
+    tracker = make_url(url)
+    lines = ["tracker_store:", f"  type: {store_type}", f"  dialect: {tracker.get_backend_name()}"]
+    if tracker.host:
+        lines.append(f"  url: {quote_yaml(tracker.host)}")
+    if tracker.port:
+        lines.append(f"  port: {tracker.port}")
+    lines.append(f"  db: {quote_yaml(tracker.database or '')}")
+    if tracker.username:
+        lines.append(f"  username: {quote_yaml(tracker.username)}")
+    if tracker.password:
+        lines.append(f"  password: {quote_yaml(tracker.password)}")
+    if store_type == TRACKER_STORE:
+        lines.append(f"  max_events: {settings().tracker_max_events}")
+    return lines
+
+
 def write_endpoints(action_port: int, tracker_db: Path | None, var: Path | None = None) -> Path:
     """Rasa's endpoints file for this action server (and tracker store), in ``var`` (default: the settings')."""
     var = var or var_dir()
     var.mkdir(parents=True, exist_ok=True)
     lines = ["action_endpoint:", f'  url: "http://127.0.0.1:{action_port}/webhook"']
     if tracker_db is not None:
-        lines += [
-            "tracker_store:",
-            f"  type: {TRACKER_STORE}",
-            "  dialect: sqlite",
-            f'  db: "{tracker_db}"',
-            f"  max_events: {settings().tracker_max_events}",
-        ]
+        lines += tracker_store_lines(f"sqlite:///{tracker_db}")
     path = var / f"endpoints-{action_port}.yml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

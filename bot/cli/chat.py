@@ -12,7 +12,7 @@ import typer
 
 from bot import layout, runtime
 from bot.assistant.analysis import analyse
-from bot.cli.terminal import DB_HELP, MAX_INPUT, QUIT, clean_input, err, render, start_stack, status
+from bot.cli.terminal import DB_HELP, MAX_INPUT, QUIT, clean_input, err, render, start_stack, starting, status
 from bot.i18n import DEFAULT_LANG, t
 from bot.shared.lang import reply_language
 from bot.shared.privacy import mask
@@ -173,14 +173,8 @@ def serve(
         database_url=db_url or settings().database_url,
         telegram_webhook_url=telegram_webhook_url,
     )
-    try:
+    with starting():
         running = layout.start_layout(options=options, echo=status)
-    except runtime.RuntimeProblem as problem:
-        err(str(problem))
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:  # Ctrl-C while the servers start: start_layout has already stopped them
-        err("Stopped.")
-        raise typer.Exit(130) from None
     typer.echo(
         f"Rasa ({workers} workers behind HAProxy): {running.rasa_url}  (REST: {running.rasa_url}/webhooks/rest/webhook)"
     )

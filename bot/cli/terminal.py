@@ -3,6 +3,8 @@ servers, opening the database and loading the banks, each ending the command wit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,18 +48,28 @@ def render(messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
     return text, buttons
 
 
+@contextmanager
+def starting() -> Iterator[None]:
+    """Servers being started: a problem ends the command with the reason in one line, Ctrl-C with "Stopped."
+    (``runtime.start_stack`` and ``layout.start_layout`` stop what they started before they raise)."""
+    from bot import runtime
+
+    try:
+        yield
+    except runtime.RuntimeProblem as problem:
+        err(str(problem))
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err("Stopped.")
+        raise typer.Exit(130) from None
+
+
 def start_stack(tracker_db: Path | None = None, database_url: str | None = None) -> runtime.Stack:
     """Start the servers, or end the command with the reason in one line."""
     from bot import runtime
 
-    try:
+    with starting():
         return runtime.start_stack(tracker_db=tracker_db, database_url=database_url, echo=status)
-    except runtime.RuntimeProblem as problem:
-        err(str(problem))
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:  # Ctrl-C while the servers start: start_stack has already stopped them
-        err("Stopped.")
-        raise typer.Exit(130) from None
 
 
 def open_database(url: str | None) -> Database:

@@ -178,14 +178,7 @@ def test_webhook_with_secret_token(tmp_path: Path, stack: Stack) -> None:
             update = json.dumps(message_update(7, 43, user(43), "/help")).encode()
 
             def post(token: str | None) -> int:
-                headers = {"Content-Type": "application/json"}
-                if token:
-                    headers["X-Telegram-Bot-Api-Secret-Token"] = token
-                request = urllib.request.Request(url, data=update, headers=headers, method="POST")
-                try:
-                    return urllib.request.urlopen(request, timeout=10).status
-                except urllib.error.HTTPError as error:
-                    return error.code
+                return _post(url, update, token)
 
             deadline = time.monotonic() + 30
             status = None
