@@ -311,12 +311,12 @@ class WeChatStandIn:
         with self.lock:
             return [s for s in self.sent if s.to == user and s.errcode == 0]
 
-    def wait_sent(self, user: str, count: int, timeout: float = 20.0) -> list[Sent]:
-        """The accepted customer-service messages to ``user`` once there are at least ``count`` of them."""
+    def wait_sent(self, user: str, count: int, timeout: float = 20.0, errcode: int = 0) -> list[Sent]:
+        """The customer-service messages to ``user`` answered ``errcode`` (0: accepted) once there are ``count``."""
         deadline = time.monotonic() + timeout
         with self.changed:
             while True:
-                got = [s for s in self.sent if s.to == user and s.errcode == 0]
+                got = [s for s in self.sent if s.to == user and s.errcode == errcode]
                 if len(got) >= count:
                     return got
                 left = deadline - time.monotonic()
